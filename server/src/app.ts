@@ -1,0 +1,63 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import { buildOpenApiDocument } from "./contract";
+import { type Clock, systemClock } from "./domain/clock";
+import { Registry } from "./domain/registry";
+import { bearerAuth } from "./http/auth";
+import { installErrorHandling } from "./http/problem";
+import { type LogLevel, loggerOptions } from "./logger";
+import { healthRoutes } from "./routes/health";
+import { apiAccessPolicyRoutes } from "./routes/management/api-access-policies";
+import { auditRoutes } from "./routes/management/audit";
+import { authScopeRoutes } from "./routes/management/auth-scopes";
+import { integrationRoutes } from "./routes/management/integrations";
+import { restApiRoutes } from "./routes/management/rest-apis";
+import type { Database } from "./storage/database";
+import { VERSION } from "./version";
+
+export interface AppOptions {
+  db: Database;
+  clock?: Clock;
+  logLevel?: LogLevel;
+  logStream?: NodeJS.WritableStream;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit?: number;
+}
+
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+/** The HTTP application: routes and plugins, no ports or signals (see server.ts). Tests inject(). */
+export function buildApp(options: AppOptions): FastifyInstance {
+  const clock = options.clock ?? systemClock;
+  const app = Fastify({
+    logger: loggerOptions(options.logLevel ?? "info", options.logStream),
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  });
+  let closing = false;
+  app.addHook("onClose", async () => {
+    closing = true;
+  });
+  installErrorHandling(app);
+  healthRoutes(app, options.db, () => closing);
+
+  const registry = new Registry(options.db, clock);
+  const openapi = buildOpenApiDocument(VERSION);
+  app.register(
+    async (api) => {
+      api.get("/openapi.json", async () => openapi);
+      api.register(async (secured) => {
+        secured.addHook("onRequest", bearerAuth(options.db));
+        integrationRoutes(secured, registry, clock);
+        authScopeRoutes(secured, registry, clock);
+        apiAccessPolicyRoutes(secured, registry, clock);
+        restApiRoutes(secured, registry, clock);
+        auditRoutes(secured, options.db);
+      });
+    },
+    { prefix: "/api/v1" },
+  );
+  return app;
+}

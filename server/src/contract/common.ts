@@ -1,0 +1,113 @@
+import { z } from "zod";
+
+/** Printable text with no leading or trailing whitespace and no control characters. */
+const TRIMMED_PRINTABLE = /^(?!\s)[^\p{Cc}]*(?<!\s)$/u;
+
+/** A display name: "Name of OAuth entity", provider name, scope or API name. */
+export const NameSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .max(100, "must be at most 100 characters")
+  .regex(TRIMMED_PRINTABLE, "must not start or end with whitespace or contain control characters");
+
+export const DescriptionSchema = z
+  .string()
+  .max(1000, "must be at most 1000 characters")
+  .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), {
+    message: "must not contain control characters other than tab and newline",
+  });
+
+/** Record identifiers are UUIDs (version 7, so they sort by creation time). */
+export const IdSchema = z.uuid("must be a UUID");
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** True when the host is a loopback address, where plain http is acceptable (RFC 8252 §7.3). */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+interface UrlRules {
+  allowFragment: boolean;
+}
+
+function webUrl(rules: UrlRules) {
+  return z
+    .string()
+    .max(2048, "must be at most 2048 characters")
+    .superRefine((value, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be an absolute URL such as https://app.example.com/callback" });
+        return;
+      }
+      if (url.protocol !== "https:" && url.protocol !== "http:") {
+        ctx.addIssue({ code: "custom", message: `must use https (got ${url.protocol.replace(":", "")})` });
+        return;
+      }
+      if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+        ctx.addIssue({
+          code: "custom",
+          message: "must use https; plain http is allowed only for loopback hosts (localhost, 127.0.0.1, [::1])",
+        });
+      }
+      if (url.username || url.password) {
+        ctx.addIssue({ code: "custom", message: "must not contain a user name or password" });
+      }
+      if (!rules.allowFragment && (url.hash || value.includes("#"))) {
+        ctx.addIssue({ code: "custom", message: "must not contain a fragment (#...)" });
+      }
+      if (/\s/.test(value)) {
+        ctx.addIssue({ code: "custom", message: "must not contain whitespace" });
+      }
+    });
+}
+
+/** A redirect URL: absolute, no fragment, https except loopback http. Matched exactly at runtime. */
+export const RedirectUrlSchema = webUrl({ allowFragment: false });
+
+/** A page or image URL shown to people (login page, logo). */
+export const PageUrlSchema = webUrl({ allowFragment: true });
+
+/** A list whose entries must be distinct. */
+export function distinctList<T extends z.ZodType<string>>(item: T, max: number) {
+  return z
+    .array(item)
+    .max(max, `must have at most ${max} entries`)
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((entry, index) => {
+        if (seen.has(entry)) {
+          ctx.addIssue({ code: "custom", path: [index], message: `"${entry}" is listed twice` });
+        }
+        seen.add(entry);
+      });
+    });
+}
+
+/** Fields every stored record carries. */
+export const RecordMetaShape = {
+  id: IdSchema,
+  version: z.int().min(1).describe("Increases on every change; also sent as the ETag."),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+};
+
+/** Cursor pagination: `limit` and an opaque `cursor` from the previous page's nextCursor. */
+export const PageQueryShape = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, "must be a nextCursor value from a previous page")
+    .optional(),
+};
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe("Pass as ?cursor= to get the next page; null on the last page."),
+  });
+}

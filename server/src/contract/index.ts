@@ -1,0 +1,14 @@
+/**
+ * The management API contract: zod schemas and error codes, the single source of the types used by
+ * the server, the provider and the SDK, and of the published OpenAPI document. Imports only zod.
+ */
+export * from "./admin-token";
+export * from "./api-access-policy";
+export * from "./audit";
+export * from "./auth-scope";
+export * from "./common";
+export * from "./errors";
+export * from "./integration";
+export * from "./issues";
+export * from "./openapi";
+export * from "./rest-api";

@@ -1,0 +1,121 @@
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
+import type { SqlExecutor } from "../storage/database";
+import { ApiError } from "./api-error";
+
+/**
+ * Idempotency-Key for POST (draft-ietf-httpapi-idempotency-key-header). The first response is kept
+ * for 24 hours so a retry gets it again. It can carry a client secret, so it is stored sealed with
+ * AES-256-GCM under a key derived from the Idempotency-Key itself, which is stored only as a hash:
+ * the database alone cannot open it, only the client that holds the key.
+ */
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const KEY_FORMAT = /^[\x21-\x7e]{16,255}$/;
+
+export function checkKeyFormat(key: string): void {
+  if (!KEY_FORMAT.test(key)) {
+    throw new ApiError(
+      "IDEMPOTENCY_KEY_INVALID",
+      "Idempotency-Key must be 16 to 255 printable ASCII characters without spaces; a random UUID is a good choice.",
+    );
+  }
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("base64url");
+}
+
+/** JSON with object keys sorted, so the same body always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function requestHash(method: string, path: string, body: unknown): string {
+  return sha256(`${method} ${path}\n${canonicalJson(body)}`);
+}
+
+function sealKey(idempotencyKey: string, salt: Buffer): Buffer {
+  return Buffer.from(hkdfSync("sha256", idempotencyKey, salt, "inbound-oauth idempotency v1", 32));
+}
+
+function seal(idempotencyKey: string, response: StoredResponse): { salt: string; sealed: string } {
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", sealKey(idempotencyKey, salt), iv);
+  const body = Buffer.concat([cipher.update(JSON.stringify(response), "utf8"), cipher.final()]);
+  return {
+    salt: salt.toString("base64url"),
+    sealed: Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url"),
+  };
+}
+
+function open(idempotencyKey: string, salt: string, sealed: string): StoredResponse {
+  const bytes = Buffer.from(sealed, "base64url");
+  const decipher = createDecipheriv("aes-256-gcm", sealKey(idempotencyKey, Buffer.from(salt, "base64url")), bytes.subarray(0, 12));
+  decipher.setAuthTag(bytes.subarray(12, 28));
+  return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString("utf8"));
+}
+
+export interface Replay {
+  response: StoredResponse;
+}
+
+/** The stored response for this key, or undefined; refuses a key reused for another request. */
+export async function findReplay(
+  ex: SqlExecutor,
+  tokenId: string,
+  key: string,
+  hash: string,
+  now: Date,
+): Promise<Replay | undefined> {
+  const rows = await ex.query<{ request_hash: string; salt: string; sealed_response: string; created_at: string }>(
+    "SELECT request_hash, salt, sealed_response, created_at FROM idempotency_keys WHERE token_id = ? AND key_hash = ?",
+    [tokenId, sha256(key)],
+  );
+  const row = rows[0];
+  if (!row || Date.parse(row.created_at) + IDEMPOTENCY_TTL_MS < now.getTime()) return undefined;
+  if (row.request_hash !== hash) {
+    throw new ApiError(
+      "IDEMPOTENCY_KEY_REUSED",
+      "This Idempotency-Key was already used for a different request. Use a new key for a new request; reuse a key only to retry the very same request.",
+    );
+  }
+  return { response: open(key, row.salt, row.sealed_response) };
+}
+
+/** Records the response, in the transaction of the write it describes. */
+export async function saveResponse(
+  ex: SqlExecutor,
+  tokenId: string,
+  key: string,
+  hash: string,
+  response: StoredResponse,
+  now: Date,
+): Promise<void> {
+  const { salt, sealed } = seal(key, response);
+  await ex.execute("DELETE FROM idempotency_keys WHERE token_id = ? AND key_hash = ? AND created_at < ?", [
+    tokenId,
+    sha256(key),
+    new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString(),
+  ]);
+  await ex.execute(
+    "INSERT INTO idempotency_keys (token_id, key_hash, request_hash, salt, sealed_response, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    [tokenId, sha256(key), hash, salt, sealed, now.toISOString()],
+  );
+}
+
+/** Drops responses older than the retention period. */
+export async function pruneIdempotencyKeys(ex: SqlExecutor, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString();
+  return (await ex.execute("DELETE FROM idempotency_keys WHERE created_at < ?", [cutoff])).rowCount;
+}

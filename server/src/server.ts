@@ -1,0 +1,67 @@
+import { resolve } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "./app";
+import { bootstrapAdminToken, DEFAULT_ADMIN_TOKEN_FILE, prepareDatabase } from "./bootstrap";
+import { systemClock } from "./domain/clock";
+import type { LogLevel } from "./logger";
+import { DEFAULT_SQLITE_PATH, describeLocation, openDatabase } from "./storage/open";
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  database: string;
+  adminTokenFile: string;
+  logLevel: LogLevel;
+}
+
+export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
+  port: 8080,
+  host: "127.0.0.1",
+  database: DEFAULT_SQLITE_PATH,
+  adminTokenFile: DEFAULT_ADMIN_TOKEN_FILE,
+  logLevel: "info",
+};
+
+/** How long a graceful shutdown waits for requests in flight before it gives up. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Starts the server process: database, first-start token, HTTP listener, signal handling. */
+export async function serve(options: ServeOptions): Promise<{ app: FastifyInstance; url: string; stop(): Promise<void> }> {
+  const db = openDatabase(options.database);
+  await prepareDatabase(db, systemClock);
+  const app = buildApp({ db, logLevel: options.logLevel });
+  const tokenFile = await bootstrapAdminToken(db, systemClock, resolve(options.adminTokenFile));
+  if (tokenFile) {
+    app.log.warn({ file: tokenFile }, "first start: created an admin token and wrote it to this file (mode 0600); read it once, then keep it in a secret store");
+  }
+  const url = await app.listen({ port: options.port, host: options.host });
+  app.log.info({ url, database: describeLocation(options.database) }, "inbound-oauth server ready");
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const timer = setTimeout(() => {
+        app.log.error("graceful shutdown timed out; exiting");
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS);
+      timer.unref();
+      await app.close();
+      await db.close();
+      clearTimeout(timer);
+    })();
+    return stopping;
+  };
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, "shutting down");
+      stop().then(
+        () => process.exit(0),
+        (error) => {
+          app.log.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
+    });
+  }
+  return { app, url, stop };
+}

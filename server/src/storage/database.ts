@@ -1,0 +1,39 @@
+/**
+ * The one storage interface. SQL is written once, with `?` placeholders, in the subset that
+ * SQLite and PostgreSQL share; each driver adapts placeholders and normalises constraint errors.
+ */
+export type Row = Record<string, unknown>;
+
+export interface SqlExecutor {
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  execute(sql: string, params?: readonly unknown[]): Promise<{ rowCount: number }>;
+}
+
+export interface Database extends SqlExecutor {
+  readonly dialect: "sqlite" | "postgres";
+  /** Runs fn atomically: every write in it commits together or not at all. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Applies pending migrations; safe when several servers start at once. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A UNIQUE or PRIMARY KEY constraint refused a write. */
+export class UniqueViolation extends Error {
+  readonly code = "STORAGE_UNIQUE_VIOLATION";
+}
+
+/** A FOREIGN KEY constraint refused a write (a referenced row is gone, or still referenced). */
+export class ForeignKeyViolation extends Error {
+  readonly code = "STORAGE_FOREIGN_KEY_VIOLATION";
+}
+
+export function isUniqueViolation(error: unknown): error is UniqueViolation {
+  return (error as { code?: unknown })?.code === "STORAGE_UNIQUE_VIOLATION";
+}
+
+export function isForeignKeyViolation(error: unknown): error is ForeignKeyViolation {
+  return (error as { code?: unknown })?.code === "STORAGE_FOREIGN_KEY_VIOLATION";
+}

@@ -1,0 +1,107 @@
+/**
+ * Schema migrations, shared verbatim by SQLite and PostgreSQL: TEXT, INTEGER and constraints only.
+ * Timestamps are ISO 8601 UTC strings (they sort as text); booleans are 0/1; ids are UUIDv7 text.
+ * Append new migrations; never edit one that has shipped.
+ */
+export interface Migration {
+  id: number;
+  name: string;
+  statements: string[];
+}
+
+const recordTable = (table: string, extra = "") => `CREATE TABLE ${table} (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  document TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL${extra}
+)`;
+
+const joinTable = (table: string, owner: string, target: string, onTargetDelete: "RESTRICT" | "CASCADE") =>
+  `CREATE TABLE ${table} (
+  owner_id TEXT NOT NULL REFERENCES ${owner}(id) ON DELETE CASCADE,
+  target_id TEXT NOT NULL REFERENCES ${target}(id) ON DELETE ${onTargetDelete},
+  position INTEGER NOT NULL,
+  PRIMARY KEY (owner_id, target_id)
+)`;
+
+export const MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: "registry",
+    statements: [
+      recordTable("rest_apis", ",\n  built_in INTEGER NOT NULL"),
+      recordTable("auth_scopes"),
+      recordTable("integrations", ",\n  client_id TEXT NOT NULL UNIQUE"),
+      recordTable("api_access_policies"),
+      joinTable("auth_scope_rest_apis", "auth_scopes", "rest_apis", "RESTRICT"),
+      joinTable("integration_auth_scopes", "integrations", "auth_scopes", "RESTRICT"),
+      joinTable("policy_rest_apis", "api_access_policies", "rest_apis", "RESTRICT"),
+      joinTable("policy_integrations", "api_access_policies", "integrations", "RESTRICT"),
+      "CREATE INDEX auth_scope_rest_apis_target ON auth_scope_rest_apis(target_id)",
+      "CREATE INDEX integration_auth_scopes_target ON integration_auth_scopes(target_id)",
+      "CREATE INDEX policy_rest_apis_target ON policy_rest_apis(target_id)",
+      "CREATE INDEX policy_integrations_target ON policy_integrations(target_id)",
+      `CREATE TABLE client_secrets (
+  integration_id TEXT PRIMARY KEY REFERENCES integrations(id) ON DELETE CASCADE,
+  hash TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  created_at TEXT NOT NULL
+)`,
+      `CREATE TABLE audit_events (
+  id TEXT PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  record_kind TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  record_name TEXT NOT NULL,
+  changes TEXT NOT NULL
+)`,
+      "CREATE INDEX audit_events_record ON audit_events(record_id)",
+      `CREATE TABLE admin_tokens (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  created_at TEXT NOT NULL
+)`,
+      `CREATE TABLE idempotency_keys (
+  token_id TEXT NOT NULL,
+  key_hash TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  salt TEXT NOT NULL,
+  sealed_response TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (token_id, key_hash)
+)`,
+      "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at)",
+    ],
+  },
+];
+
+export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+)`;
+
+/** Applies the migrations not yet recorded, each in the caller's transaction. */
+export async function applyPending(
+  tx: { query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>; execute: (sql: string, params?: unknown[]) => Promise<unknown> },
+): Promise<number[]> {
+  const done = new Set((await tx.query("SELECT id FROM schema_migrations")).map((row) => Number(row.id)));
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (done.has(migration.id)) continue;
+    for (const statement of migration.statements) await tx.execute(statement);
+    await tx.execute("INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)", [
+      migration.id,
+      migration.name,
+      new Date().toISOString(),
+    ]);
+    applied.push(migration.id);
+  }
+  return applied;
+}

@@ -1,0 +1,98 @@
+import { Pool, type PoolClient } from "pg";
+import { type Database, ForeignKeyViolation, type Row, type SqlExecutor, UniqueViolation } from "./database";
+import { applyPending, MIGRATIONS_TABLE } from "./migrations";
+
+const UNIQUE_VIOLATION = "23505";
+const FOREIGN_KEY_VIOLATION = "23503";
+/** Any constant: the advisory lock that serialises migrations across server instances. */
+const MIGRATION_LOCK = 7_240_613;
+
+function translate(error: unknown): unknown {
+  const code = (error as { code?: string }).code;
+  const message = (error as Error).message ?? "";
+  if (code === UNIQUE_VIOLATION) return new UniqueViolation(message);
+  if (code === FOREIGN_KEY_VIOLATION) return new ForeignKeyViolation(message);
+  return error;
+}
+
+/** `?` placeholders become `$1`, `$2`, ... (the SQL here never holds a literal question mark). */
+function placeholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+function bind(params: readonly unknown[]): unknown[] {
+  return params.map((value) => (typeof value === "boolean" ? (value ? 1 : 0) : (value ?? null)));
+}
+
+function executor(run: (sql: string, params: unknown[]) => Promise<{ rows: Row[]; rowCount: number | null }>) {
+  return {
+    async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+      try {
+        return (await run(placeholders(sql), bind(params))).rows as T[];
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+    async execute(sql: string, params: readonly unknown[] = []): Promise<{ rowCount: number }> {
+      try {
+        return { rowCount: (await run(placeholders(sql), bind(params))).rowCount ?? 0 };
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+  } satisfies SqlExecutor;
+}
+
+/** PostgreSQL, for several server instances behind a load balancer. */
+export class PostgresDatabase implements Database {
+  readonly dialect = "postgres" as const;
+  private readonly pool: Pool;
+  private readonly direct: SqlExecutor;
+
+  constructor(connectionString: string, options: { maxConnections?: number } = {}) {
+    this.pool = new Pool({ connectionString, max: options.maxConnections ?? 10 });
+    // An idle client that loses its connection must not crash the process; the pool replaces it.
+    this.pool.on("error", () => {});
+    this.direct = executor((sql, params) => this.pool.query(sql, params));
+  }
+
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return this.direct.query<T>(sql, params);
+  }
+
+  execute(sql: string, params?: readonly unknown[]): Promise<{ rowCount: number }> {
+    return this.direct.execute(sql, params);
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client: PoolClient = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await fn(executor((sql, params) => client.query(sql, params)));
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async migrate(): Promise<void> {
+    await this.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+      await tx.execute(MIGRATIONS_TABLE);
+      await applyPending(tx);
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query("SELECT 1");
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

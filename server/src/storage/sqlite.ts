@@ -1,0 +1,116 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import {
+  type Database,
+  ForeignKeyViolation,
+  type Row,
+  type SqlExecutor,
+  UniqueViolation,
+} from "./database";
+import { applyPending, MIGRATIONS_TABLE } from "./migrations";
+import { Mutex } from "./mutex";
+
+// Extended result codes: https://sqlite.org/rescode.html
+const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
+const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+
+function translate(error: unknown): unknown {
+  const errcode = (error as { errcode?: number }).errcode;
+  const message = (error as Error).message ?? "";
+  if (errcode === SQLITE_CONSTRAINT_UNIQUE || errcode === SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return new UniqueViolation(message);
+  }
+  if (errcode === SQLITE_CONSTRAINT_FOREIGNKEY) return new ForeignKeyViolation(message);
+  return error;
+}
+
+function bind(params: readonly unknown[]): SQLInputValue[] {
+  return params.map((value) => {
+    if (value === undefined) return null;
+    if (typeof value === "boolean") return value ? 1 : 0;
+    return value as SQLInputValue;
+  });
+}
+
+/**
+ * The embedded default: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged
+ * write survives a crash of the process or the machine. node:sqlite is synchronous, so every
+ * statement and transaction takes a FIFO lock: nothing runs inside another request's transaction.
+ */
+export class SqliteDatabase implements Database {
+  readonly dialect = "sqlite" as const;
+  private readonly db: DatabaseSync;
+  private readonly lock = new Mutex();
+  private readonly direct: SqlExecutor;
+
+  constructor(readonly path: string) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.db = new DatabaseSync(path);
+    this.db.exec("PRAGMA journal_mode = WAL");
+    this.db.exec("PRAGMA synchronous = FULL");
+    this.db.exec("PRAGMA foreign_keys = ON");
+    this.db.exec("PRAGMA busy_timeout = 5000");
+    this.direct = {
+      query: async <T extends Row>(sql: string, params: readonly unknown[] = []) => this.all<T>(sql, params),
+      execute: async (sql: string, params: readonly unknown[] = []) => this.run(sql, params),
+    };
+  }
+
+  private all<T extends Row>(sql: string, params: readonly unknown[]): T[] {
+    try {
+      return this.db.prepare(sql).all(...bind(params)) as T[];
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  private run(sql: string, params: readonly unknown[]): { rowCount: number } {
+    try {
+      const result = this.db.prepare(sql).run(...bind(params));
+      return { rowCount: Number(result.changes) };
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.lock.run(() => this.all<T>(sql, params));
+  }
+
+  execute(sql: string, params: readonly unknown[] = []): Promise<{ rowCount: number }> {
+    return this.lock.run(() => this.run(sql, params));
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.lock.run(async () => {
+      this.db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await fn(this.direct);
+        this.db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        if (this.db.isTransaction) this.db.exec("ROLLBACK");
+        throw error;
+      }
+    });
+  }
+
+  async migrate(): Promise<void> {
+    await this.execute(MIGRATIONS_TABLE);
+    await this.transaction((tx) => applyPending(tx));
+  }
+
+  async ping(): Promise<void> {
+    await this.query("SELECT 1 AS ok");
+  }
+
+  async close(): Promise<void> {
+    await this.lock.run(() => {
+      if (!this.db.isOpen) return;
+      this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      this.db.close();
+    });
+  }
+}

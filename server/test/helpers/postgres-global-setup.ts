@@ -1,0 +1,361 @@
+// Jest globalSetup for the contract and feature tiers: provides a PostgreSQL server via
+// TEST_DATABASE_URL. If TEST_DATABASE_URL is already set it is used as is and nothing is started;
+// otherwise a throwaway cluster is created in a temporary folder from the newest
+// /usr/lib/postgresql/<ver>/bin and stopped again by postgres-global-teardown.ts.
+//
+// globalSetup and globalTeardown run in the same (parent) process, so the running cluster is kept
+// on globalThis. Both tiers declare this file; jest de-duplicates identical paths, but the state is
+// reference-counted anyway so that a second call neither starts a second cluster nor lets the first
+// teardown stop a cluster that is still in use. The URL is also written to a state file in
+// os.tmpdir() (see readTestPostgresStateFile), which lets a later run clean up a cluster left behind
+// by a run that was killed before its teardown.
+import { execFile } from "node:child_process";
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+
+const POSTGRES_ROOT = "/usr/lib/postgresql";
+const TMP_PREFIX = "inbound-oauth-pg-";
+const STATE_FILE_PREFIX = "inbound-oauth-test-postgres-";
+const STATE_KEY = Symbol.for("inbound-oauth.test-postgres");
+
+/** What is needed to stop a cluster this harness started. */
+export interface TestPostgresCluster {
+  /** Folder created with mkdtemp; holds data/, log and the Unix socket. Removed on teardown. */
+  dir: string;
+  dataDir: string;
+  binDir: string;
+  port: number;
+  url: string;
+  /** Whether initdb/pg_ctl run through `runuser -u postgres --` (we are root). */
+  asPostgresUser: boolean;
+  stateFile: string;
+}
+
+/** Written to the state file; `pid` is the jest process that owns the cluster. */
+export interface TestPostgresStateFile {
+  pid: number;
+  url: string;
+  dir: string;
+  dataDir: string;
+  binDir: string;
+  port: number;
+  asPostgresUser: boolean;
+}
+
+interface GlobalState {
+  refs: number;
+  /** Set only when this process started the cluster. */
+  cluster?: TestPostgresCluster;
+  ready: Promise<void>;
+}
+
+const globals = globalThis as unknown as Record<symbol, GlobalState | undefined>;
+
+export function getTestPostgresState(): GlobalState | undefined {
+  return globals[STATE_KEY];
+}
+
+export function clearTestPostgresState(): void {
+  delete globals[STATE_KEY];
+}
+
+export function stateFilePath(pid: number): string {
+  return join(tmpdir(), `${STATE_FILE_PREFIX}${pid}.json`);
+}
+
+/** Reads the state file written by the jest process `pid`, if any. */
+export function readTestPostgresStateFile(pid: number): TestPostgresStateFile | undefined {
+  try {
+    return JSON.parse(readFileSync(stateFilePath(pid), "utf8")) as TestPostgresStateFile;
+  } catch {
+    return undefined;
+  }
+}
+
+export default async function postgresGlobalSetup(): Promise<void> {
+  const existing = globals[STATE_KEY];
+  if (existing) {
+    existing.refs += 1;
+    await existing.ready;
+    return;
+  }
+  const state: GlobalState = { refs: 1, ready: Promise.resolve() };
+  if (process.env.TEST_DATABASE_URL) {
+    globals[STATE_KEY] = state;
+    return;
+  }
+  state.ready = (async () => {
+    const cluster = await startCluster();
+    state.cluster = cluster;
+    process.env.TEST_DATABASE_URL = cluster.url;
+  })();
+  globals[STATE_KEY] = state;
+  try {
+    await state.ready;
+  } catch (error) {
+    clearTestPostgresState();
+    throw error;
+  }
+}
+
+async function startCluster(): Promise<TestPostgresCluster> {
+  const binDir = findBinDir();
+  const asPostgresUser = process.getuid?.() === 0;
+  await cleanUpStaleClusters();
+
+  const dir = mkdtempSync(join(tmpdir(), TMP_PREFIX));
+  const dataDir = join(dir, "data");
+  const stateFile = stateFilePath(process.pid);
+  let started = false;
+  try {
+    if (asPostgresUser) {
+      const { uid, gid } = await postgresUserIds();
+      chownSync(dir, uid, gid);
+      await run(asPostgresUser, dir, "test", ["-w", dir]).catch(() => {
+        throw new Error(
+          `The postgres OS user cannot write to ${dir}; set TMPDIR to a folder it can reach (e.g. /tmp) ` +
+            "or set TEST_DATABASE_URL.",
+        );
+      });
+    }
+    await run(asPostgresUser, dir, join(binDir, "initdb"), [
+      "-D",
+      dataDir,
+      "-A",
+      "trust",
+      "-U",
+      "postgres",
+      "--no-sync",
+      "-E",
+      "UTF8",
+    ]);
+
+    let port = 0;
+    let lastError: unknown;
+    // The free port may be taken between probing and starting; retry a few times.
+    for (let attempt = 0; attempt < 3 && !started; attempt++) {
+      if (attempt > 0 && existsSync(join(dataDir, "postmaster.pid"))) break;
+      port = await freePort();
+      const options = [
+        `-p ${port}`,
+        `-k ${dir}`,
+        "-c listen_addresses=127.0.0.1",
+        "-c fsync=off",
+        "-c max_connections=300",
+      ].join(" ");
+      try {
+        await run(asPostgresUser, dir, join(binDir, "pg_ctl"), [
+          "-w",
+          "-D",
+          dataDir,
+          "-o",
+          options,
+          "-l",
+          join(dir, "log"),
+          "start",
+        ]);
+        started = true;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (!started) {
+      throw new Error(
+        `Could not start the test PostgreSQL cluster: ${errorMessage(lastError)}\n${logTail(dir)}`,
+      );
+    }
+
+    const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    const cluster: TestPostgresCluster = { dir, dataDir, binDir, port, url, asPostgresUser, stateFile };
+    const stateContents: TestPostgresStateFile = {
+      pid: process.pid,
+      url,
+      dir,
+      dataDir,
+      binDir,
+      port,
+      asPostgresUser,
+    };
+    writeFileSync(stateFile, `${JSON.stringify(stateContents, null, 2)}\n`);
+    return cluster;
+  } catch (error) {
+    // Also covers a pg_ctl that gave up waiting while the postmaster kept starting.
+    await stopCluster({ dir, dataDir, binDir, asPostgresUser, stateFile }, "immediate").catch(
+      () => undefined,
+    );
+    throw error;
+  }
+}
+
+/** Stops a cluster this harness started and removes its folder and state file. */
+export async function stopCluster(
+  cluster: Pick<TestPostgresCluster, "dir" | "dataDir" | "binDir" | "asPostgresUser" | "stateFile">,
+  mode: "fast" | "immediate" = "fast",
+): Promise<void> {
+  try {
+    if (existsSync(join(cluster.dataDir, "postmaster.pid"))) {
+      await run(cluster.asPostgresUser, cluster.dir, join(cluster.binDir, "pg_ctl"), [
+        "-D",
+        cluster.dataDir,
+        "-m",
+        mode,
+        "stop",
+      ]);
+    }
+  } finally {
+    rmSync(cluster.dir, { recursive: true, force: true });
+    rmSync(cluster.stateFile, { force: true });
+  }
+}
+
+/** Stops clusters whose owning jest process died before running its teardown (e.g. killed by Ctrl-C). */
+async function cleanUpStaleClusters(): Promise<void> {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = new RegExp(`^${STATE_FILE_PREFIX}(\\d+)\\.json$`).exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    const stateFile = stateFilePath(pid);
+    const state = readTestPostgresStateFile(pid);
+    try {
+      if (statSync(stateFile).uid !== process.getuid?.()) continue; // someone else's run
+      if (state && isOurCluster(state)) {
+        await stopCluster({ ...state, stateFile }, "immediate");
+      } else {
+        rmSync(stateFile, { force: true });
+      }
+    } catch {
+      // Best effort: a leftover we cannot clean up must not fail this run.
+    }
+  }
+}
+
+/** Guards the rm -rf in stopCluster against a state file that does not describe a folder we created. */
+function isOurCluster(state: TestPostgresStateFile): boolean {
+  const dir = typeof state.dir === "string" ? state.dir : "";
+  return (
+    resolve(dir) === dir &&
+    dirname(dir) === tmpdir() &&
+    basename(dir).startsWith(TMP_PREFIX) &&
+    state.dataDir === join(dir, "data") &&
+    typeof state.binDir === "string" &&
+    /^\/usr\/lib\/postgresql\/[^/]+\/bin$/.test(state.binDir) &&
+    !state.binDir.includes("..") &&
+    typeof state.asPostgresUser === "boolean" &&
+    existsSync(state.dataDir)
+  );
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function findBinDir(): string {
+  let best: { version: number; dir: string } | undefined;
+  let versions: string[] = [];
+  try {
+    versions = readdirSync(POSTGRES_ROOT);
+  } catch {
+    // No PostgreSQL installed at all.
+  }
+  for (const name of versions) {
+    const version = Number.parseFloat(name);
+    const dir = join(POSTGRES_ROOT, name, "bin");
+    if (!Number.isFinite(version) || !existsSync(join(dir, "initdb")) || !existsSync(join(dir, "pg_ctl")))
+      continue;
+    if (!best || version > best.version) best = { version, dir };
+  }
+  if (!best) {
+    throw new Error(
+      `No PostgreSQL server binaries (initdb, pg_ctl) found under ${POSTGRES_ROOT}/<version>/bin. ` +
+        "Run `bash scripts/ensure-postgres.sh` to install them, or set TEST_DATABASE_URL to an existing " +
+        "server (e.g. postgres://postgres@127.0.0.1:5432/postgres) whose user may CREATE DATABASE.",
+    );
+  }
+  return best.dir;
+}
+
+async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
+  try {
+    const [uid, gid] = await Promise.all([exec("id", ["-u", "postgres"]), exec("id", ["-g", "postgres"])]);
+    return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+  } catch {
+    throw new Error(
+      "Running as root, but there is no `postgres` OS user to run initdb/pg_ctl as (initdb refuses root). " +
+        "Run `bash scripts/ensure-postgres.sh`, or set TEST_DATABASE_URL.",
+    );
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error("Could not determine a free TCP port"))));
+    });
+  });
+}
+
+/** Runs a PostgreSQL tool, through `runuser -u postgres --` when we are root. */
+function run(asPostgresUser: boolean, cwd: string, command: string, args: string[]): Promise<string> {
+  return asPostgresUser
+    ? exec("runuser", ["-u", "postgres", "--", command, ...args], cwd)
+    : exec(command, args, cwd);
+}
+
+function exec(command: string, args: string[], cwd?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // pg_ctl's postmaster inherits stdout/stderr unless -l is given (it is), so the pipes close.
+    execFile(command, args, { cwd, encoding: "utf8", timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error) {
+        const output = `${stdout}${stderr}`.trim();
+        reject(
+          new Error(
+            `\`${[command, ...args].join(" ")}\` failed: ${error.message}${output ? `\n${output}` : ""}`,
+          ),
+        );
+      } else {
+        resolve(stdout);
+      }
+    });
+  });
+}
+
+function logTail(dir: string): string {
+  try {
+    const lines = readFileSync(join(dir, "log"), "utf8").trimEnd().split("\n");
+    return `Server log (${join(dir, "log")}):\n${lines.slice(-20).join("\n")}`;
+  } catch {
+    return "";
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
