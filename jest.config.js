@@ -1,7 +1,7 @@
 // Tests run in tiers (see README "Tests"): unit (pure functions, no I/O), contract (storage
 // conformance against SQLite and PostgreSQL, generated artifacts, error registry) and feature
 // (the HTTP API, one folder per feature, against both databases).
-const transform = { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", isolatedModules: true }] };
+const transform = { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] };
 const tier = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: "node",

@@ -1,0 +1,77 @@
+# Entry points. `make demo` runs the main job end to end on SQLite; `make test` runs every test.
+# Both work on a fresh machine: `setup` brings Node 24 (from the npm registry) when the machine's
+# node is older, and `postgres` installs PostgreSQL from Debian packages when it is missing.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+TOOLS_NODE := $(CURDIR)/.tools/node_modules/node
+export PATH := $(TOOLS_NODE)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# Native addons compile against the headers of the Node that runs them, not the machine's.
+NODE_HEADERS := $(firstword $(wildcard $(TOOLS_NODE)/node_modules/node-linux-*))
+ifneq ($(NODE_HEADERS),)
+export npm_config_nodedir := $(NODE_HEADERS)
+endif
+# Some dependencies are ES modules only (e.g. cookie 2, used by fastify's inject); jest loads them
+# through Node's VM modules.
+JEST := NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning" jest --ci
+
+.PHONY: _npm-ci help setup build generate check-generated lint typecheck format postgres test test-unit test-contract test-feature bench demo serve clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+
+setup: node_modules/.installed ## Node >= 22 and the npm dependencies
+
+node_modules/.installed: package.json package-lock.json scripts/setup-node.sh
+	bash scripts/setup-node.sh
+	$(MAKE) --no-print-directory _npm-ci
+	touch $@
+
+_npm-ci:
+	npm ci --no-audit --no-fund --loglevel=error
+
+build: setup ## Compile TypeScript to dist/
+	tsc -p tsconfig.build.json
+
+generate: build ## Rebuild generated artifacts (server/openapi.json)
+	node dist/server/scripts/generate-openapi.js
+
+check-generated: generate ## Fail when a generated artifact differs from the committed one
+	@git diff --exit-code -- server/openapi.json || { echo "server/openapi.json is out of date: run 'make generate' and commit it." >&2; exit 1; }
+
+typecheck: setup
+	tsc -p tsconfig.json --noEmit
+
+lint: setup typecheck ## Type-check, lint and check formatting
+	biome check .
+
+format: setup ## Fix formatting and safe lint findings
+	biome check --write .
+
+postgres: ## Install PostgreSQL from Debian packages when missing (tests start their own cluster)
+	bash scripts/ensure-postgres.sh
+
+test: setup lint check-generated postgres ## Every test: unit, contract and feature tiers, on SQLite and PostgreSQL
+	$(JEST)
+
+test-unit: build
+	$(JEST) --selectProjects unit
+
+test-contract: build postgres
+	$(JEST) --selectProjects contract
+
+test-feature: build postgres
+	$(JEST) --selectProjects feature
+
+bench: build postgres ## Benchmarks (figures and side-by-side ratios)
+	node dist/bench/management-api.js
+
+demo: build ## The main job, end to end, on the embedded SQLite default
+	node dist/scripts/demo.js
+
+serve: build ## Run the server on .data/inbound-oauth.db, port 8080
+	node dist/server/src/cli.js serve
+
+clean:
+	rm -rf dist .data coverage bench/results test-output

@@ -1,0 +1,17 @@
+// Writes server/openapi.json from the zod contract. `make check-generated` fails when the committed
+// file differs, so the published document and the code cannot drift apart.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildOpenApiDocument } from "../src/contract";
+import { VERSION } from "../src/version";
+
+export const OPENAPI_PATH = join(__dirname, "..", "..", "..", "server", "openapi.json");
+
+export function renderOpenApi(): string {
+  return `${JSON.stringify(buildOpenApiDocument(VERSION), null, 2)}\n`;
+}
+
+if (require.main === module) {
+  writeFileSync(OPENAPI_PATH, renderOpenApi());
+  process.stdout.write(`wrote ${OPENAPI_PATH}\n`);
+}
