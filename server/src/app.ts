@@ -40,6 +40,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.addHook("onClose", async () => {
     closing = true;
   });
+  // JSON only: Fastify's default text/plain parser would let a non-JSON body reach the handlers.
+  app.removeContentTypeParser("text/plain");
   installErrorHandling(app);
   healthRoutes(app, options.db, () => closing);
 
