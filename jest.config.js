@@ -14,7 +14,13 @@ const tier = (name, extra = {}) => ({
 module.exports = {
   projects: [
     tier("unit"),
-    tier("contract", { globalSetup: "<rootDir>/server/test/helpers/postgres-global-setup.ts", globalTeardown: "<rootDir>/server/test/helpers/postgres-global-teardown.ts" }),
-    tier("feature", { globalSetup: "<rootDir>/server/test/helpers/postgres-global-setup.ts", globalTeardown: "<rootDir>/server/test/helpers/postgres-global-teardown.ts" }),
+    tier("contract", {
+      globalSetup: "<rootDir>/server/test/helpers/postgres-global-setup.ts",
+      globalTeardown: "<rootDir>/server/test/helpers/postgres-global-teardown.ts",
+    }),
+    tier("feature", {
+      globalSetup: "<rootDir>/server/test/helpers/postgres-global-setup.ts",
+      globalTeardown: "<rootDir>/server/test/helpers/postgres-global-teardown.ts",
+    }),
   ],
 };

@@ -18,11 +18,17 @@ export async function prepareDatabase(db: Database, clock: Clock): Promise<void>
  * only its owner can read. Returns the file's path, or undefined when tokens already existed.
  * Concurrent first starts on one PostgreSQL: the unique token name lets only one of them win.
  */
-export async function bootstrapAdminToken(db: Database, clock: Clock, file: string): Promise<string | undefined> {
+export async function bootstrapAdminToken(
+  db: Database,
+  clock: Clock,
+  file: string,
+): Promise<string | undefined> {
   if ((await countAdminTokens(db)) > 0) return undefined;
   let token: string;
   try {
-    ({ token } = await db.transaction((tx) => createAdminToken(tx, "bootstrap-admin", "admin", clock.now().toISOString())));
+    ({ token } = await db.transaction((tx) =>
+      createAdminToken(tx, "bootstrap-admin", "admin", clock.now().toISOString()),
+    ));
   } catch (error) {
     if ((error as { code?: string }).code === "STORAGE_UNIQUE_VIOLATION") return undefined;
     throw error;

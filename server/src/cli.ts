@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { AdminTokenNameSchema, ROLES, type Role } from "./contract";
 import { DEFAULT_ADMIN_TOKEN_FILE, prepareDatabase } from "./bootstrap";
+import { AdminTokenNameSchema, ROLES, type Role } from "./contract";
 import { createAdminToken, listAdminTokens, revokeAdminToken } from "./domain/admin-tokens";
 import { systemClock } from "./domain/clock";
 import type { LogLevel } from "./logger";
@@ -27,7 +27,10 @@ function database(values: { database?: string }): string {
   return values.database ?? process.env.DATABASE_URL ?? DEFAULT_SQLITE_PATH;
 }
 
-async function withDatabase<T>(location: string, fn: (db: ReturnType<typeof openDatabase>) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  location: string,
+  fn: (db: ReturnType<typeof openDatabase>) => Promise<T>,
+): Promise<T> {
   const db = openDatabase(location);
   try {
     await prepareDatabase(db, systemClock);
@@ -47,11 +50,15 @@ async function adminToken(args: string[]): Promise<void> {
   if (action === "create") {
     const name = AdminTokenNameSchema.safeParse(values.name);
     if (!name.success) throw new UsageError("--name is required: letters, digits and . _ @ - (at most 100)");
-    if (!ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(", ")}`);
+    if (!ROLES.includes(values.role as Role))
+      throw new UsageError(`--role must be one of ${ROLES.join(", ")}`);
     const { token } = await withDatabase(location, (db) =>
-      db.transaction((tx) => createAdminToken(tx, name.data, values.role as Role, systemClock.now().toISOString())),
+      db.transaction((tx) =>
+        createAdminToken(tx, name.data, values.role as Role, systemClock.now().toISOString()),
+      ),
     ).catch((error) => {
-      if (error?.code === "STORAGE_UNIQUE_VIOLATION") throw new UsageError(`a token named "${name.data}" already exists`);
+      if (error?.code === "STORAGE_UNIQUE_VIOLATION")
+        throw new UsageError(`a token named "${name.data}" already exists`);
       throw error;
     });
     process.stderr.write(`Created admin token "${name.data}" (${values.role}). It is shown only now:\n`);
@@ -105,7 +112,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   process.stdout.write(USAGE);
-  if (command !== undefined && command !== "help" && command !== "--help") throw new UsageError(`unknown command "${command}"`);
+  if (command !== undefined && command !== "help" && command !== "--help")
+    throw new UsageError(`unknown command "${command}"`);
 }
 
 main(process.argv.slice(2)).catch((error) => {

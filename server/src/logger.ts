@@ -1,7 +1,8 @@
 import type { FastifyServerOptions } from "fastify";
 
 /** Query parameters that may carry a credential; their values never reach a log line. */
-const SENSITIVE_QUERY = /([?&](?:code|token|access_token|refresh_token|client_secret|password|id_token_hint)=)[^&]*/gi;
+const SENSITIVE_QUERY =
+  /([?&](?:code|token|access_token|refresh_token|client_secret|password|id_token_hint)=)[^&]*/gi;
 
 export function redactUrl(url: string): string {
   return url.replace(SENSITIVE_QUERY, "$1[redacted]");
@@ -28,7 +29,10 @@ export const REDACT_PATHS = [
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 /** Structured JSON logs (pino) with secrets redacted and credential-bearing query values masked. */
-export function loggerOptions(level: LogLevel, stream?: NodeJS.WritableStream): FastifyServerOptions["logger"] {
+export function loggerOptions(
+  level: LogLevel,
+  stream?: NodeJS.WritableStream,
+): FastifyServerOptions["logger"] {
   return {
     level,
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },

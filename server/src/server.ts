@@ -26,13 +26,18 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Starts the server process: database, first-start token, HTTP listener, signal handling. */
-export async function serve(options: ServeOptions): Promise<{ app: FastifyInstance; url: string; stop(): Promise<void> }> {
+export async function serve(
+  options: ServeOptions,
+): Promise<{ app: FastifyInstance; url: string; stop(): Promise<void> }> {
   const db = openDatabase(options.database);
   await prepareDatabase(db, systemClock);
   const app = buildApp({ db, logLevel: options.logLevel });
   const tokenFile = await bootstrapAdminToken(db, systemClock, resolve(options.adminTokenFile));
   if (tokenFile) {
-    app.log.warn({ file: tokenFile }, "first start: created an admin token and wrote it to this file (mode 0600); read it once, then keep it in a secret store");
+    app.log.warn(
+      { file: tokenFile },
+      "first start: created an admin token and wrote it to this file (mode 0600); read it once, then keep it in a secret store",
+    );
   }
   const url = await app.listen({ port: options.port, host: options.host });
   app.log.info({ url, database: describeLocation(options.database) }, "inbound-oauth server ready");

@@ -19,4 +19,7 @@ export type AuthScopeInput = z.infer<typeof AuthScopeInputSchema>;
 export const AuthScopeSchema = AuthScopeInputSchema.extend(RecordMetaShape);
 export type AuthScope = z.infer<typeof AuthScopeSchema>;
 
-export const AuthScopeListQuerySchema = z.strictObject({ ...PageQueryShape, name: z.string().max(100).optional() });
+export const AuthScopeListQuerySchema = z.strictObject({
+  ...PageQueryShape,
+  name: z.string().max(100).optional(),
+});

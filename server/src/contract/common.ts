@@ -13,7 +13,7 @@ export const NameSchema = z
 export const DescriptionSchema = z
   .string()
   .max(1000, "must be at most 1000 characters")
-  .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), {
+  .refine((s) => !/(?![\t\n\r])\p{Cc}/u.test(s), {
     message: "must not contain control characters other than tab and newline",
   });
 
@@ -40,7 +40,10 @@ function webUrl(rules: UrlRules) {
       try {
         url = new URL(value);
       } catch {
-        ctx.addIssue({ code: "custom", message: "must be an absolute URL such as https://app.example.com/callback" });
+        ctx.addIssue({
+          code: "custom",
+          message: "must be an absolute URL such as https://app.example.com/callback",
+        });
         return;
       }
       if (url.protocol !== "https:" && url.protocol !== "http:") {
@@ -50,7 +53,8 @@ function webUrl(rules: UrlRules) {
       if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
         ctx.addIssue({
           code: "custom",
-          message: "must use https; plain http is allowed only for loopback hosts (localhost, 127.0.0.1, [::1])",
+          message:
+            "must use https; plain http is allowed only for loopback hosts (localhost, 127.0.0.1, [::1])",
         });
       }
       if (url.username || url.password) {
@@ -108,6 +112,9 @@ export const PageQueryShape = {
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),
-    nextCursor: z.string().nullable().describe("Pass as ?cursor= to get the next page; null on the last page."),
+    nextCursor: z
+      .string()
+      .nullable()
+      .describe("Pass as ?cursor= to get the next page; null on the last page."),
   });
 }

@@ -47,7 +47,10 @@ export const ProblemSchema = z.object({
     .array(z.object({ path: z.string(), message: z.string() }))
     .optional()
     .describe("Each invalid field, by path (e.g. redirectUrls.1), with what is wrong with it."),
-  existingId: z.string().optional().describe("With NAME_TAKEN and CLIENT_ID_TAKEN: the id of the record that has it."),
+  existingId: z
+    .string()
+    .optional()
+    .describe("With NAME_TAKEN and CLIENT_ID_TAKEN: the id of the record that has it."),
   referencedBy: z
     .array(z.object({ kind: z.string(), id: z.string(), name: z.string() }))
     .optional()

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { distinctList, NameSchema, PageQueryShape, PageUrlSchema, RecordMetaShape, RedirectUrlSchema } from "./common";
+import {
+  distinctList,
+  NameSchema,
+  PageQueryShape,
+  PageUrlSchema,
+  RecordMetaShape,
+  RedirectUrlSchema,
+} from "./common";
 
 export const TOKEN_FORMATS = ["Opaque", "JWT"] as const;
 
@@ -34,12 +41,19 @@ export const IntegrationFieldsSchema = z.strictObject({
     .describe(
       "Redirect URLs, in order: the first is used when a request names none. Matched exactly; https except loopback http.",
     ),
-  clientId: ClientIdSchema.optional().describe("Client ID. Generated when omitted; cannot change afterwards."),
+  clientId: ClientIdSchema.optional().describe(
+    "Client ID. Generated when omitted; cannot change afterwards.",
+  ),
   clientSecret: ClientSecretSchema.optional().describe(
     "Client secret. Generated (256 bits) when omitted for a confidential client; forbidden for a public client. Never returned by reads.",
   ),
-  publicClient: z.boolean().default(false).describe("This is a public client: no secret, PKCE (S256) required."),
-  authScopes: distinctList(NameSchema, 100).default([]).describe("Names of the auth scopes the client may request."),
+  publicClient: z
+    .boolean()
+    .default(false)
+    .describe("This is a public client: no secret, PKCE (S256) required."),
+  authScopes: distinctList(NameSchema, 100)
+    .default([])
+    .describe("Names of the auth scopes the client may request."),
   allowAccessOnlyToApisInSelectedScope: z
     .boolean()
     .default(false)
@@ -51,7 +65,9 @@ export const IntegrationFieldsSchema = z.strictObject({
   tokenFormat: z.enum(TOKEN_FORMATS).default("Opaque").describe("Token format: Opaque (default) or JWT."),
   accessTokenLifespan: lifespan(LIFESPAN.accessDefault).describe("Access token lifespan, in seconds."),
   refreshTokenLifespan: lifespan(LIFESPAN.refreshDefault).describe("Refresh token lifespan, in seconds."),
-  loginUrl: PageUrlSchema.optional().describe("Login URL: where the login step is sent instead of the built-in page."),
+  loginUrl: PageUrlSchema.optional().describe(
+    "Login URL: where the login step is sent instead of the built-in page.",
+  ),
   logoUrl: PageUrlSchema.optional().describe("Logo URL, shown on the consent screen."),
   active: z.boolean().default(true).describe("Active. Inactive integrations get no new codes or tokens."),
   deletionProtection: z.boolean().default(false).describe("Deletion is refused while true."),
@@ -83,7 +99,9 @@ export const IntegrationSchema = IntegrationFieldsSchema.omit({ clientSecret: tr
   clientSecretFingerprint: z
     .string()
     .nullable()
-    .describe("Fingerprint of the current client secret (null for a public client); changes when it is rotated."),
+    .describe(
+      "Fingerprint of the current client secret (null for a public client); changes when it is rotated.",
+    ),
 });
 export type Integration = z.infer<typeof IntegrationSchema>;
 

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { ApiAccessPolicyInputSchema, ApiAccessPolicyListQuerySchema, ApiAccessPolicySchema } from "./api-access-policy";
+import {
+  ApiAccessPolicyInputSchema,
+  ApiAccessPolicyListQuerySchema,
+  ApiAccessPolicySchema,
+} from "./api-access-policy";
 import { AuditEventSchema, AuditListQuerySchema } from "./audit";
 import { AuthScopeInputSchema, AuthScopeListQuerySchema, AuthScopeSchema } from "./auth-scope";
 import { pageOf } from "./common";
@@ -20,7 +24,9 @@ const schema = (s: z.ZodType, io: "input" | "output") => {
   return rest;
 };
 
-const json = (s: z.ZodType, io: "input" | "output" = "output") => ({ "application/json": { schema: schema(s, io) } });
+const json = (s: z.ZodType, io: "input" | "output" = "output") => ({
+  "application/json": { schema: schema(s, io) },
+});
 
 const problem = (...codes: (keyof typeof ERROR_CODES)[]) => ({
   description: codes.map((code) => `${code}: ${ERROR_CODES[code].title}`).join("; "),
@@ -45,7 +51,9 @@ const queryParameters = (s: z.ZodObject) =>
   }));
 
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
-const etag = { ETag: { description: "The record's version, to send back in If-Match.", schema: { type: "string" } } };
+const etag = {
+  ETag: { description: "The record's version, to send back in If-Match.", schema: { type: "string" } },
+};
 const ifMatch = (required: boolean) => ({
   name: "If-Match",
   in: "header",
@@ -82,7 +90,10 @@ function resourcePaths(r: Resource): Json {
         tags: [r.tag],
         summary: `List ${r.tag}`,
         parameters: queryParameters(r.listQuery),
-        responses: { "200": { description: "One page", content: json(pageOf(r.record)) }, ...problems(["VALIDATION_FAILED"]) },
+        responses: {
+          "200": { description: "One page", content: json(pageOf(r.record)) },
+          ...problems(["VALIDATION_FAILED"]),
+        },
       },
       post: {
         tags: [r.tag],
@@ -90,8 +101,17 @@ function resourcePaths(r: Resource): Json {
         parameters: [idempotencyKey],
         requestBody: body,
         responses: {
-          "201": { description: "Created", headers: { ...etag, Location: { schema: { type: "string" } } }, content: json(r.created ?? r.record) },
-          ...problems([...WRITE_ERRORS, ...r.writeErrors, "IDEMPOTENCY_KEY_INVALID", "IDEMPOTENCY_KEY_REUSED"]),
+          "201": {
+            description: "Created",
+            headers: { ...etag, Location: { schema: { type: "string" } } },
+            content: json(r.created ?? r.record),
+          },
+          ...problems([
+            ...WRITE_ERRORS,
+            ...r.writeErrors,
+            "IDEMPOTENCY_KEY_INVALID",
+            "IDEMPOTENCY_KEY_REUSED",
+          ]),
         },
       },
     },
@@ -100,7 +120,10 @@ function resourcePaths(r: Resource): Json {
       get: {
         tags: [r.tag],
         summary: "Read one",
-        responses: { "200": { description: "The record", headers: etag, content: json(r.record) }, ...problems(["NOT_FOUND"]) },
+        responses: {
+          "200": { description: "The record", headers: etag, content: json(r.record) },
+          ...problems(["NOT_FOUND"]),
+        },
       },
       put: {
         tags: [r.tag],
@@ -109,7 +132,13 @@ function resourcePaths(r: Resource): Json {
         requestBody: body,
         responses: {
           "200": { description: "Replaced", headers: etag, content: json(r.record) },
-          ...problems([...WRITE_ERRORS, ...r.writeErrors, "NOT_FOUND", "PRECONDITION_FAILED", "PRECONDITION_REQUIRED"]),
+          ...problems([
+            ...WRITE_ERRORS,
+            ...r.writeErrors,
+            "NOT_FOUND",
+            "PRECONDITION_FAILED",
+            "PRECONDITION_REQUIRED",
+          ]),
         },
       },
       delete: {
@@ -118,7 +147,13 @@ function resourcePaths(r: Resource): Json {
         parameters: [ifMatch(false)],
         responses: {
           "204": { description: "Deleted" },
-          ...problems(["FORBIDDEN", "NOT_FOUND", "PRECONDITION_FAILED", "STILL_REFERENCED", ...r.deleteErrors]),
+          ...problems([
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "PRECONDITION_FAILED",
+            "STILL_REFERENCED",
+            ...r.deleteErrors,
+          ]),
         },
       },
     },
@@ -182,12 +217,19 @@ export function buildOpenApiDocument(version: string): Json {
         parameters: [idParameter],
         post: {
           tags: ["Integrations"],
-          summary: "Rotate the client secret (generated, or the one supplied); the new secret is returned once",
+          summary:
+            "Rotate the client secret (generated, or the one supplied); the new secret is returned once",
           parameters: [ifMatch(false), idempotencyKey],
           requestBody: { required: false, content: json(RotateSecretInputSchema, "input") },
           responses: {
             "200": { description: "Rotated", headers: etag, content: json(IntegrationWithSecretSchema) },
-            ...problems(["VALIDATION_FAILED", "FORBIDDEN", "NOT_FOUND", "PRECONDITION_FAILED", "PUBLIC_CLIENT_HAS_NO_SECRET"]),
+            ...problems([
+              "VALIDATION_FAILED",
+              "FORBIDDEN",
+              "NOT_FOUND",
+              "PRECONDITION_FAILED",
+              "PUBLIC_CLIENT_HAS_NO_SECRET",
+            ]),
           },
         },
       },
@@ -196,12 +238,17 @@ export function buildOpenApiDocument(version: string): Json {
           tags: ["Audit"],
           summary: "List audit events, oldest first",
           parameters: queryParameters(AuditListQuerySchema),
-          responses: { "200": { description: "One page", content: json(pageOf(AuditEventSchema)) }, ...problems(["VALIDATION_FAILED"]) },
+          responses: {
+            "200": { description: "One page", content: json(pageOf(AuditEventSchema)) },
+            ...problems(["VALIDATION_FAILED"]),
+          },
         },
       },
     },
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An admin token (ioa_...)." } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "An admin token (ioa_...)." },
+      },
       schemas: { Problem: schema(ProblemSchema, "output") },
     },
   };

@@ -19,4 +19,7 @@ export const RestApiSchema = RestApiInputSchema.extend({
 });
 export type RestApi = z.infer<typeof RestApiSchema>;
 
-export const RestApiListQuerySchema = z.strictObject({ ...PageQueryShape, name: z.string().max(100).optional() });
+export const RestApiListQuerySchema = z.strictObject({
+  ...PageQueryShape,
+  name: z.string().max(100).optional(),
+});

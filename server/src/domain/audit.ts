@@ -1,7 +1,7 @@
 import type { AuditEvent, FieldChange, RecordKind } from "../contract";
 import type { SqlExecutor } from "../storage/database";
-import { encodeCursor } from "./records/cursor";
 import { uuidv7 } from "./ids";
+import { encodeCursor } from "./records/cursor";
 
 const META = new Set(["id", "version", "createdAt", "updatedAt"]);
 

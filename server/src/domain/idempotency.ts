@@ -34,7 +34,9 @@ function sha256(text: string): string {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value ?? null);
@@ -61,7 +63,11 @@ function seal(idempotencyKey: string, response: StoredResponse): { salt: string;
 
 function open(idempotencyKey: string, salt: string, sealed: string): StoredResponse {
   const bytes = Buffer.from(sealed, "base64url");
-  const decipher = createDecipheriv("aes-256-gcm", sealKey(idempotencyKey, Buffer.from(salt, "base64url")), bytes.subarray(0, 12));
+  const decipher = createDecipheriv(
+    "aes-256-gcm",
+    sealKey(idempotencyKey, Buffer.from(salt, "base64url")),
+    bytes.subarray(0, 12),
+  );
   decipher.setAuthTag(bytes.subarray(12, 28));
   return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString("utf8"));
 }
@@ -78,7 +84,12 @@ export async function findReplay(
   hash: string,
   now: Date,
 ): Promise<Replay | undefined> {
-  const rows = await ex.query<{ request_hash: string; salt: string; sealed_response: string; created_at: string }>(
+  const rows = await ex.query<{
+    request_hash: string;
+    salt: string;
+    sealed_response: string;
+    created_at: string;
+  }>(
     "SELECT request_hash, salt, sealed_response, created_at FROM idempotency_keys WHERE token_id = ? AND key_hash = ?",
     [tokenId, sha256(key)],
   );

@@ -46,7 +46,10 @@ export const FINGERPRINT_PREFIX = "sha256:";
  * salted), and secrets are at least 32 characters, too long to recover by guessing.
  */
 export function fingerprint(secret: string): string {
-  return FINGERPRINT_PREFIX + sha256("inbound-oauth client secret fingerprint v1\0", secret).subarray(0, 12).toString("base64url");
+  return (
+    FINGERPRINT_PREFIX +
+    sha256("inbound-oauth client secret fingerprint v1\0", secret).subarray(0, 12).toString("base64url")
+  );
 }
 
 /** Constant-time equality of two strings of possibly different lengths. */

@@ -30,7 +30,10 @@ export function bearerAuth(db: Database) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const principal = match ? await authenticate(db, match[1]!) : undefined;
     if (!principal) {
-      throw unauthenticated("The bearer token is not valid (mistyped, revoked, or from another server).", true);
+      throw unauthenticated(
+        "The bearer token is not valid (mistyped, revoked, or from another server).",
+        true,
+      );
     }
     request.principal = principal;
     const writes = request.method !== "GET" && request.method !== "HEAD";

@@ -1,11 +1,19 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Clock } from "../domain/clock";
-import { checkKeyFormat, findReplay, requestHash, saveResponse, type StoredResponse } from "../domain/idempotency";
+import {
+  checkKeyFormat,
+  findReplay,
+  requestHash,
+  type StoredResponse,
+  saveResponse,
+} from "../domain/idempotency";
 import type { Outcome } from "../domain/records/service";
 import type { Database, SqlExecutor } from "../storage/database";
 import { principalOf } from "./auth";
 
-type Write = (finish: (tx: SqlExecutor, outcome: Outcome) => Promise<StoredResponse>) => Promise<StoredResponse>;
+type Write = (
+  finish: (tx: SqlExecutor, outcome: Outcome) => Promise<StoredResponse>,
+) => Promise<StoredResponse>;
 
 function send(reply: FastifyReply, response: StoredResponse, replayed: boolean) {
   for (const [name, value] of Object.entries(response.headers)) reply.header(name, value);

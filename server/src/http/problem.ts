@@ -26,11 +26,26 @@ export function sendProblem(reply: FastifyReply, error: ApiError): FastifyReply 
 
 /** Fastify's own errors (body parsing, limits), by their code, as this API's problems. */
 const FASTIFY_ERRORS: Record<string, [ErrorCode, string]> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: ["UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json."],
-  FST_ERR_CTP_BODY_TOO_LARGE: ["BODY_TOO_LARGE", "The body is larger than this server accepts (64 KiB). Send less."],
-  FST_ERR_CTP_EMPTY_JSON_BODY: ["MALFORMED_JSON", "The body is empty but Content-Type says JSON. Send a JSON object."],
-  FST_ERR_CTP_INVALID_JSON_BODY: ["MALFORMED_JSON", "The body is not valid JSON. Check quoting, commas and brackets."],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ["MALFORMED_JSON", "The Content-Length header does not match the body."],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    "UNSUPPORTED_MEDIA_TYPE",
+    "Send the body as JSON with Content-Type: application/json.",
+  ],
+  FST_ERR_CTP_BODY_TOO_LARGE: [
+    "BODY_TOO_LARGE",
+    "The body is larger than this server accepts (64 KiB). Send less.",
+  ],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [
+    "MALFORMED_JSON",
+    "The body is empty but Content-Type says JSON. Send a JSON object.",
+  ],
+  FST_ERR_CTP_INVALID_JSON_BODY: [
+    "MALFORMED_JSON",
+    "The body is not valid JSON. Check quoting, commas and brackets.",
+  ],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
+    "MALFORMED_JSON",
+    "The Content-Length header does not match the body.",
+  ],
 };
 
 function translate(error: FastifyError): ApiError {
@@ -40,14 +55,24 @@ function translate(error: FastifyError): ApiError {
   if (error instanceof SyntaxError || error.code === "FST_ERR_CTP_INVALID_JSON") {
     return new ApiError("MALFORMED_JSON", "The body is not valid JSON. Check quoting, commas and brackets.");
   }
-  if (error.statusCode === 413) return new ApiError("BODY_TOO_LARGE", "The request body is too large. Send less.");
+  if (error.statusCode === 413)
+    return new ApiError("BODY_TOO_LARGE", "The request body is too large. Send less.");
   if (error.statusCode === 415) {
-    return new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json.");
+    return new ApiError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      "Send the body as JSON with Content-Type: application/json.",
+    );
   }
   if (error.statusCode === 400) {
-    return new ApiError("VALIDATION_FAILED", "The request is malformed. Check the body and query against the OpenAPI document.");
+    return new ApiError(
+      "VALIDATION_FAILED",
+      "The request is malformed. Check the body and query against the OpenAPI document.",
+    );
   }
-  return new ApiError("INTERNAL", "The server hit an unexpected error. Retry; if it persists, contact the operator with the time of the request.");
+  return new ApiError(
+    "INTERNAL",
+    "The server hit an unexpected error. Retry; if it persists, contact the operator with the time of the request.",
+  );
 }
 
 /** Every error leaves as problem+json; internals are logged, never sent. */
@@ -55,7 +80,8 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const problem = translate(error);
     if (problem.status >= 500) request.log.error({ err: error }, "request failed");
-    else if (!(error instanceof ApiError)) request.log.info({ code: problem.code, fastifyCode: error.code }, "request refused");
+    else if (!(error instanceof ApiError))
+      request.log.info({ code: problem.code, fastifyCode: error.code }, "request refused");
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -88,9 +88,10 @@ export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
 )`;
 
 /** Applies the migrations not yet recorded, each in the caller's transaction. */
-export async function applyPending(
-  tx: { query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>; execute: (sql: string, params?: unknown[]) => Promise<unknown> },
-): Promise<number[]> {
+export async function applyPending(tx: {
+  query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+  execute: (sql: string, params?: unknown[]) => Promise<unknown>;
+}): Promise<number[]> {
   const done = new Set((await tx.query("SELECT id FROM schema_migrations")).map((row) => Number(row.id)));
   const applied: number[] = [];
   for (const migration of MIGRATIONS) {

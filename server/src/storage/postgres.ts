@@ -25,7 +25,9 @@ function bind(params: readonly unknown[]): unknown[] {
   return params.map((value) => (typeof value === "boolean" ? (value ? 1 : 0) : (value ?? null)));
 }
 
-function executor(run: (sql: string, params: unknown[]) => Promise<{ rows: Row[]; rowCount: number | null }>) {
+function executor(
+  run: (sql: string, params: unknown[]) => Promise<{ rows: Row[]; rowCount: number | null }>,
+) {
   return {
     async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
       try {

@@ -1,13 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
-import {
-  type Database,
-  ForeignKeyViolation,
-  type Row,
-  type SqlExecutor,
-  UniqueViolation,
-} from "./database";
+import { type Database, ForeignKeyViolation, type Row, type SqlExecutor, UniqueViolation } from "./database";
 import { applyPending, MIGRATIONS_TABLE } from "./migrations";
 import { Mutex } from "./mutex";
 

@@ -9,12 +9,10 @@ const SECRET_CHANGED = [{ field: "clientSecret", secret: true }];
 
 async function storeSecret(tx: SqlExecutor, id: string, secret: string, now: string) {
   await tx.execute("DELETE FROM client_secrets WHERE integration_id = ?", [id]);
-  await tx.execute("INSERT INTO client_secrets (integration_id, hash, fingerprint, created_at) VALUES (?, ?, ?, ?)", [
-    id,
-    hashSecret(secret),
-    fingerprint(secret),
-    now,
-  ]);
+  await tx.execute(
+    "INSERT INTO client_secrets (integration_id, hash, fingerprint, created_at) VALUES (?, ?, ?, ?)",
+    [id, hashSecret(secret), fingerprint(secret), now],
+  );
 }
 
 function fieldsOf(input: IntegrationInput, clientId: string, clientSecretFingerprint: string | null) {
@@ -36,7 +34,8 @@ export function integrationBehaviour(now: () => string): KindBehaviour<Integrati
   return {
     async prepareCreate(_tx, input) {
       const clientId = input.clientId ?? generateClientId();
-      if (input.publicClient) return { fields: fieldsOf(input, clientId, null), reveal: { clientSecret: null } };
+      if (input.publicClient)
+        return { fields: fieldsOf(input, clientId, null), reveal: { clientSecret: null } };
       return withNewSecret(fieldsOf(input, clientId, null), input.clientSecret ?? generateSecret(), now);
     },
 

@@ -60,6 +60,8 @@ export const KINDS: KindSpec[] = [REST_API, AUTH_SCOPE, INTEGRATION, API_ACCESS_
 /** Every reference field, in any kind, that points at records of `target`. */
 export function referencesTo(target: KindTable): { owner: KindSpec; reference: ReferenceField }[] {
   return KINDS.flatMap((owner) =>
-    owner.references.filter((reference) => reference.target.kind === target.kind).map((reference) => ({ owner, reference })),
+    owner.references
+      .filter((reference) => reference.target.kind === target.kind)
+      .map((reference) => ({ owner, reference })),
   );
 }

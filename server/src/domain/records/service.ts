@@ -1,5 +1,10 @@
-import { ERROR_CODES, type FieldChange } from "../../contract";
-import { type Database, isForeignKeyViolation, isUniqueViolation, type SqlExecutor } from "../../storage/database";
+import type { ERROR_CODES, FieldChange } from "../../contract";
+import {
+  type Database,
+  isForeignKeyViolation,
+  isUniqueViolation,
+  type SqlExecutor,
+} from "../../storage/database";
 import { ApiError } from "../api-error";
 import { fieldChanges, writeAudit } from "../audit";
 import type { Clock } from "../clock";
@@ -60,7 +65,10 @@ async function finishWith<R>(tx: SqlExecutor, outcome: Outcome, finish?: Finish<
   return finish ? finish(tx, outcome) : (outcome as R);
 }
 
-const UNIQUE_CODES: Record<string, keyof typeof ERROR_CODES> = { name: "NAME_TAKEN", clientId: "CLIENT_ID_TAKEN" };
+const UNIQUE_CODES: Record<string, keyof typeof ERROR_CODES> = {
+  name: "NAME_TAKEN",
+  clientId: "CLIENT_ID_TAKEN",
+};
 
 /**
  * Create, read, replace and delete for one kind of record, each write atomic and audited.
@@ -82,7 +90,11 @@ export class RecordService<I extends { name: string }> {
 
   async list(filters: Record<string, string | undefined>, page: { cursor?: string; limit: number }) {
     const afterId = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
-    const { records, nextCursor } = await listRecords(this.db, this.spec, { filters, afterId, limit: page.limit });
+    const { records, nextCursor } = await listRecords(this.db, this.spec, {
+      filters,
+      afterId,
+      limit: page.limit,
+    });
     return { items: records.map(toView), nextCursor };
   }
 
@@ -194,7 +206,11 @@ export class RecordService<I extends { name: string }> {
     return view;
   }
 
-  private async loadAt(ex: SqlExecutor, id: string, expectedVersion: number | undefined): Promise<StoredRecord> {
+  private async loadAt(
+    ex: SqlExecutor,
+    id: string,
+    expectedVersion: number | undefined,
+  ): Promise<StoredRecord> {
     const record = await findById(ex, this.spec, id);
     if (!record) throw this.notFound(id);
     if (expectedVersion !== undefined && record.version !== expectedVersion) {
@@ -217,7 +233,10 @@ export class RecordService<I extends { name: string }> {
   }
 
   private notFound(id: string): ApiError {
-    return new ApiError("NOT_FOUND", `No ${this.spec.label} has id ${id}. It may have been deleted; list them to find it.`);
+    return new ApiError(
+      "NOT_FOUND",
+      `No ${this.spec.label} has id ${id}. It may have been deleted; list them to find it.`,
+    );
   }
 
   /** Refuses a write whose unique fields belong to another record, naming that record. */
@@ -257,7 +276,10 @@ export class RecordService<I extends { name: string }> {
     } catch (error) {
       if (isUniqueViolation(error)) {
         await this.refuseTaken(this.db, input, selfId);
-        throw new ApiError("NAME_TAKEN", `A ${this.spec.label} with these unique values was just created by another request. Retry to see which.`);
+        throw new ApiError(
+          "NAME_TAKEN",
+          `A ${this.spec.label} with these unique values was just created by another request. Retry to see which.`,
+        );
       }
       if (isForeignKeyViolation(error)) {
         throw new ApiError(

@@ -63,7 +63,11 @@ async function withReferences(ex: SqlExecutor, spec: KindSpec, rows: BaseRow[]):
   return records;
 }
 
-export async function findById(ex: SqlExecutor, spec: KindSpec, id: string): Promise<StoredRecord | undefined> {
+export async function findById(
+  ex: SqlExecutor,
+  spec: KindSpec,
+  id: string,
+): Promise<StoredRecord | undefined> {
   const rows = await ex.query<BaseRow>(`${selectList(spec)} WHERE id = ?`, [id]);
   return (await withReferences(ex, spec, rows))[0];
 }
@@ -95,7 +99,10 @@ export async function listRecords(ex: SqlExecutor, spec: KindSpec, options: List
     params.push(options.afterId);
   }
   const clause = where.length ? ` WHERE ${where.join(" AND ")}` : "";
-  const rows = await ex.query<BaseRow>(`${selectList(spec)}${clause} ORDER BY id LIMIT ?`, [...params, options.limit + 1]);
+  const rows = await ex.query<BaseRow>(`${selectList(spec)}${clause} ORDER BY id LIMIT ?`, [
+    ...params,
+    options.limit + 1,
+  ]);
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   return {
@@ -121,7 +128,10 @@ export async function resolveReferences(ex: SqlExecutor, spec: KindSpec, fields:
     const ids = new Map(rows.map((row) => [row.name, row.id]));
     names.forEach((name, index) => {
       if (!ids.has(name)) {
-        missing.push({ path: `${reference.field}.${index}`, message: `no ${reference.target.label} is named "${name}"` });
+        missing.push({
+          path: `${reference.field}.${index}`,
+          message: `no ${reference.target.label} is named "${name}"`,
+        });
       }
     });
     resolved.set(
@@ -157,16 +167,21 @@ async function writeReferences(ex: SqlExecutor, spec: KindSpec, id: string, reso
     await ex.execute(`DELETE FROM ${reference.joinTable} WHERE owner_id = ?`, [id]);
     const targets = resolved.get(reference.field) ?? [];
     for (const [position, targetId] of targets.entries()) {
-      await ex.execute(`INSERT INTO ${reference.joinTable} (owner_id, target_id, position) VALUES (?, ?, ?)`, [
-        id,
-        targetId,
-        position,
-      ]);
+      await ex.execute(
+        `INSERT INTO ${reference.joinTable} (owner_id, target_id, position) VALUES (?, ?, ?)`,
+        [id, targetId, position],
+      );
     }
   }
 }
 
-export async function insertRecord(ex: SqlExecutor, spec: KindSpec, id: string, write: RecordWrite, now: string) {
+export async function insertRecord(
+  ex: SqlExecutor,
+  spec: KindSpec,
+  id: string,
+  write: RecordWrite,
+  now: string,
+) {
   const resolved = await resolveReferences(ex, spec, write.fields);
   const { document, columns } = splitFields(spec, write.fields);
   const names = ["id", "name", "document", "version", "created_at", "updated_at", ...Object.keys(columns)];
@@ -191,14 +206,10 @@ export async function updateRecord(
   const { document, columns } = splitFields(spec, write.fields);
   const sets = ["name = ?", "document = ?", "version = version + 1", "updated_at = ?"];
   sets.push(...Object.keys(columns).map((column) => `${column} = ?`));
-  const { rowCount } = await ex.execute(`UPDATE ${spec.table} SET ${sets.join(", ")} WHERE id = ? AND version = ?`, [
-    write.name,
-    document,
-    now,
-    ...Object.values(columns),
-    id,
-    expectedVersion,
-  ]);
+  const { rowCount } = await ex.execute(
+    `UPDATE ${spec.table} SET ${sets.join(", ")} WHERE id = ? AND version = ?`,
+    [write.name, document, now, ...Object.values(columns), id, expectedVersion],
+  );
   if (rowCount === 0) return false;
   await writeReferences(ex, spec, id, resolved);
   return true;

@@ -2,8 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { AuditListQuerySchema } from "../../contract";
 import { listAudit } from "../../domain/audit";
 import { decodeCursor } from "../../domain/records/cursor";
-import type { Database } from "../../storage/database";
 import { parseWith } from "../../http/validate";
+import type { Database } from "../../storage/database";
 
 /** /audit: every write, oldest first: who, what, which record, which fields (never a secret). */
 export function auditRoutes(app: FastifyInstance, db: Database): void {

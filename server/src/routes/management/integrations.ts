@@ -37,7 +37,14 @@ export function integrationRoutes(app: FastifyInstance, registry: Registry, cloc
         body: { ...outcome.view, ...outcome.reveal },
       }),
       (finish) =>
-        service.change(principalOf(request).name, request.params.id, expected, "rotateSecret", rotateSecret(body.clientSecret, now), finish),
+        service.change(
+          principalOf(request).name,
+          request.params.id,
+          expected,
+          "rotateSecret",
+          rotateSecret(body.clientSecret, now),
+          finish,
+        ),
     );
   });
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import type { Clock } from "../../domain/clock";
-import type { Outcome, RecordService, View } from "../../domain/records/service";
 import type { StoredResponse } from "../../domain/idempotency";
+import type { Outcome, RecordService, View } from "../../domain/records/service";
 import { principalOf } from "../../http/auth";
 import { etagOf, versionFromIfMatch } from "../../http/etag";
 import { idempotentPost } from "../../http/idempotent";
@@ -32,10 +32,10 @@ export function locationOf(prefix: string, path: string, view: View): string {
 }
 
 /** POST, GET list, GET one, PUT (If-Match required) and DELETE for one kind of record. */
-export function registerRecordRoutes<I extends { name: string }, Q extends { limit: number; cursor?: string }>(
-  app: FastifyInstance,
-  routes: RecordRoutes<I, Q>,
-): void {
+export function registerRecordRoutes<
+  I extends { name: string },
+  Q extends { limit: number; cursor?: string },
+>(app: FastifyInstance, routes: RecordRoutes<I, Q>): void {
   const { path, service } = routes;
   const respondCreated = (outcome: Outcome): StoredResponse => ({
     status: 201,

@@ -8,7 +8,9 @@ describe.each(DATABASES)("authentication and roles on %s", (kind) => {
   afterAll(async () => t.close());
 
   const names = async () =>
-    (await t.call({ method: "GET", url: "/api/v1/integrations?limit=200" })).json().items.map((i: { name: string }) => i.name);
+    (await t.call({ method: "GET", url: "/api/v1/integrations?limit=200" }))
+      .json()
+      .items.map((i: { name: string }) => i.name);
 
   test("no Authorization → 401 with a Bearer challenge, as problem+json", async () => {
     const res = await t.call({ method: "GET", url: "/api/v1/integrations", as: null });
@@ -23,7 +25,12 @@ describe.each(DATABASES)("authentication and roles on %s", (kind) => {
     ["garbage", "Bearer not-a-token"],
     ["a Basic credential", "Basic dXNlcjpwYXNz"],
   ])("%s → 401 invalid_token, and a write with it changes nothing", async (_label, authorization) => {
-    const read = await t.call({ method: "GET", url: "/api/v1/integrations", as: null, headers: { authorization } });
+    const read = await t.call({
+      method: "GET",
+      url: "/api/v1/integrations",
+      as: null,
+      headers: { authorization },
+    });
     expect(read.statusCode).toBe(401);
     expect(read.headers["www-authenticate"]).toContain("Bearer realm=");
     const write = await t.call({
@@ -40,7 +47,12 @@ describe.each(DATABASES)("authentication and roles on %s", (kind) => {
   test("a real token with a tampered secret → 401", async () => {
     const good = t.tokens.admin;
     const tampered = `${good.slice(0, -1)}${good.endsWith("A") ? "B" : "A"}`;
-    const res = await t.call({ method: "GET", url: "/api/v1/integrations", as: null, headers: { authorization: `Bearer ${tampered}` } });
+    const res = await t.call({
+      method: "GET",
+      url: "/api/v1/integrations",
+      as: null,
+      headers: { authorization: `Bearer ${tampered}` },
+    });
     expect(res.statusCode).toBe(401);
   });
 
@@ -52,11 +64,26 @@ describe.each(DATABASES)("authentication and roles on %s", (kind) => {
   });
 
   test("viewer may not write: POST, PUT, DELETE and rotate → 403, and nothing changes", async () => {
-    const created = (await t.call({ method: "POST", url: "/api/v1/integrations", payload: integrationBody({ name: "viewer-target" }) })).json();
+    const created = (
+      await t.call({
+        method: "POST",
+        url: "/api/v1/integrations",
+        payload: integrationBody({ name: "viewer-target" }),
+      })
+    ).json();
     const url = `/api/v1/integrations/${created.id}`;
     const attempts = [
-      { method: "POST" as const, url: "/api/v1/integrations", payload: integrationBody({ name: "by-viewer" }) },
-      { method: "PUT" as const, url, headers: { "if-match": '"1"' }, payload: integrationBody({ name: "renamed-by-viewer" }) },
+      {
+        method: "POST" as const,
+        url: "/api/v1/integrations",
+        payload: integrationBody({ name: "by-viewer" }),
+      },
+      {
+        method: "PUT" as const,
+        url,
+        headers: { "if-match": '"1"' },
+        payload: integrationBody({ name: "renamed-by-viewer" }),
+      },
       { method: "DELETE" as const, url },
       { method: "POST" as const, url: `${url}/rotate-secret` },
     ];
@@ -67,12 +94,21 @@ describe.each(DATABASES)("authentication and roles on %s", (kind) => {
       expect(res.json().detail).toContain("viewer");
     }
     const after = (await t.call({ method: "GET", url })).json();
-    expect(after).toMatchObject({ name: "viewer-target", version: 1, clientSecretFingerprint: created.clientSecretFingerprint });
+    expect(after).toMatchObject({
+      name: "viewer-target",
+      version: 1,
+      clientSecretFingerprint: created.clientSecretFingerprint,
+    });
     expect(await names()).not.toContain("by-viewer");
   });
 
   test.each(["admin", "oauth_admin", "mi_admin"] as const)("%s may write", async (role) => {
-    const res = await t.call({ method: "POST", url: "/api/v1/auth-scopes", payload: { name: `scope-by-${role}` }, as: role });
+    const res = await t.call({
+      method: "POST",
+      url: "/api/v1/auth-scopes",
+      payload: { name: `scope-by-${role}` },
+      as: role,
+    });
     expect(res.statusCode).toBe(201);
   });
 

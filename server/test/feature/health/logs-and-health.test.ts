@@ -30,11 +30,16 @@ test("request logs are structured JSON and never carry the bearer token, a secre
     });
     // ?token= is an unknown query parameter for this route, but the body is validated first.
     expect([201, 400]).toContain(res.statusCode);
-    await app.inject({ method: "GET", url: "/api/v1/integrations", headers: { authorization: "Bearer wrong" } });
+    await app.inject({
+      method: "GET",
+      url: "/api/v1/integrations",
+      headers: { authorization: "Bearer wrong" },
+    });
     const output = lines.join("");
     expect(lines.length).toBeGreaterThan(2);
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
-    for (const forbidden of [token, secret, key, "should-not-appear"]) expect(output).not.toContain(forbidden);
+    for (const forbidden of [token, secret, key, "should-not-appear"])
+      expect(output).not.toContain(forbidden);
   } finally {
     await app.close();
     await store.dispose();

@@ -11,7 +11,8 @@ describe.each(DATABASES)("Idempotency-Key on %s", (kind) => {
   const post = (payload: Record<string, unknown>, key: string, as: "admin" | "oauth_admin" = "admin") =>
     t.call({ method: "POST", url: "/api/v1/integrations", payload, headers: { "idempotency-key": key }, as });
   const countNamed = async (name: string) =>
-    (await t.call({ method: "GET", url: `/api/v1/integrations?name=${encodeURIComponent(name)}` })).json().items.length;
+    (await t.call({ method: "GET", url: `/api/v1/integrations?name=${encodeURIComponent(name)}` })).json()
+      .items.length;
 
   test("a replay returns the first response, secret included, and creates nothing new", async () => {
     const key = randomUUID();
@@ -69,7 +70,9 @@ describe.each(DATABASES)("Idempotency-Key on %s", (kind) => {
 
   test("concurrent requests with one key: one create, every answer the same record", async () => {
     const key = randomUUID();
-    const responses = await Promise.all(Array.from({ length: 10 }, () => post(integrationBody({ name: "idem-race" }), key)));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => post(integrationBody({ name: "idem-race" }), key)),
+    );
     const statuses = responses.map((r) => r.statusCode);
     expect(statuses.every((s) => s === 201)).toBe(true);
     expect(new Set(responses.map((r) => r.json().id)).size).toBe(1);

@@ -8,7 +8,8 @@ describe.each(DATABASES)("integrations on %s", (kind) => {
   });
   afterAll(async () => t.close());
 
-  const create = (body: Record<string, unknown>) => t.call({ method: "POST", url: "/api/v1/integrations", payload: body });
+  const create = (body: Record<string, unknown>) =>
+    t.call({ method: "POST", url: "/api/v1/integrations", payload: body });
 
   test("POST returns 201 with Location, ETag, the documented defaults and a generated 256-bit secret", async () => {
     const res = await create(integrationBody({ name: "defaults" }));
@@ -51,26 +52,34 @@ describe.each(DATABASES)("integrations on %s", (kind) => {
 
   test("the stored secret is a salted hash, not the secret", async () => {
     const created = (await create(integrationBody({ name: "hashed" }))).json();
-    const rows = await t.store.db.query<{ hash: string }>("SELECT hash FROM client_secrets WHERE integration_id = ?", [
-      created.id,
-    ]);
+    const rows = await t.store.db.query<{ hash: string }>(
+      "SELECT hash FROM client_secrets WHERE integration_id = ?",
+      [created.id],
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.hash).toMatch(/^sha256\$/);
     expect(rows[0]!.hash).not.toContain(created.clientSecret);
-    const dump = JSON.stringify(await t.store.db.query("SELECT * FROM integrations WHERE id = ?", [created.id]));
+    const dump = JSON.stringify(
+      await t.store.db.query("SELECT * FROM integrations WHERE id = ?", [created.id]),
+    );
     expect(dump).not.toContain(created.clientSecret);
   });
 
   test("GET unknown id → 404 NOT_FOUND", async () => {
-    const res = await t.call({ method: "GET", url: "/api/v1/integrations/01a20000-0000-7000-8000-000000000000" });
+    const res = await t.call({
+      method: "GET",
+      url: "/api/v1/integrations/01a20000-0000-7000-8000-000000000000",
+    });
     expect(res.statusCode).toBe(404);
     expect(res.headers["content-type"]).toContain("application/problem+json");
     expect(res.json().code).toBe("NOT_FOUND");
   });
 
   test("a caller-supplied client ID and secret are kept; the secret is echoed only on create", async () => {
-    const secret = "s".repeat(20) + "-supplied-secret-value";
-    const res = await create(integrationBody({ name: "supplied", clientId: "my-client-0001", clientSecret: secret }));
+    const secret = `${"s".repeat(20)}-supplied-secret-value`;
+    const res = await create(
+      integrationBody({ name: "supplied", clientId: "my-client-0001", clientSecret: secret }),
+    );
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ clientId: "my-client-0001", clientSecret: secret });
     expect(res.json().clientSecretFingerprint).toBe(fingerprint(secret));
@@ -79,9 +88,15 @@ describe.each(DATABASES)("integrations on %s", (kind) => {
   test("a public client has no secret; supplying one is refused and creates nothing", async () => {
     const res = await create(integrationBody({ name: "spa", publicClient: true }));
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ publicClient: true, clientSecret: null, clientSecretFingerprint: null });
+    expect(res.json()).toMatchObject({
+      publicClient: true,
+      clientSecret: null,
+      clientSecretFingerprint: null,
+    });
 
-    const refused = await create(integrationBody({ name: "spa-with-secret", publicClient: true, clientSecret: "x".repeat(40) }));
+    const refused = await create(
+      integrationBody({ name: "spa-with-secret", publicClient: true, clientSecret: "x".repeat(40) }),
+    );
     expect(refused.statusCode).toBe(400);
     expect(refused.json().errors).toEqual([expect.objectContaining({ path: "clientSecret" })]);
     const list = await t.call({ method: "GET", url: "/api/v1/integrations?name=spa-with-secret" });
@@ -127,12 +142,17 @@ describe.each(DATABASES)("integrations on %s", (kind) => {
   });
 
   test("PUT replaces the record with If-Match: 200, new ETag, omitted fields back to defaults, secret kept", async () => {
-    const created = (await create(integrationBody({ name: "replace-me", accessTokenLifespan: 600, tokenFormat: "JWT" }))).json();
+    const created = (
+      await create(integrationBody({ name: "replace-me", accessTokenLifespan: 600, tokenFormat: "JWT" }))
+    ).json();
     const res = await t.call({
       method: "PUT",
       url: `/api/v1/integrations/${created.id}`,
       headers: { "if-match": '"1"' },
-      payload: integrationBody({ name: "replaced", redirectUrls: ["https://a.example.com/cb", "http://localhost:3000/cb"] }),
+      payload: integrationBody({
+        name: "replaced",
+        redirectUrls: ["https://a.example.com/cb", "http://localhost:3000/cb"],
+      }),
     });
     expect(res.statusCode).toBe(200);
     expect(res.headers.etag).toBe('"2"');
@@ -152,11 +172,25 @@ describe.each(DATABASES)("integrations on %s", (kind) => {
   test("PUT with a stale ETag → 412 with the current version, and changes nothing", async () => {
     const created = (await create(integrationBody({ name: "stale" }))).json();
     const url = `/api/v1/integrations/${created.id}`;
-    await t.call({ method: "PUT", url, headers: { "if-match": '"1"' }, payload: integrationBody({ name: "stale", active: false }) });
-    const res = await t.call({ method: "PUT", url, headers: { "if-match": '"1"' }, payload: integrationBody({ name: "stale-2" }) });
+    await t.call({
+      method: "PUT",
+      url,
+      headers: { "if-match": '"1"' },
+      payload: integrationBody({ name: "stale", active: false }),
+    });
+    const res = await t.call({
+      method: "PUT",
+      url,
+      headers: { "if-match": '"1"' },
+      payload: integrationBody({ name: "stale-2" }),
+    });
     expect(res.statusCode).toBe(412);
     expect(res.json()).toMatchObject({ code: "PRECONDITION_FAILED", currentVersion: 2 });
-    expect((await t.call({ method: "GET", url })).json()).toMatchObject({ name: "stale", active: false, version: 2 });
+    expect((await t.call({ method: "GET", url })).json()).toMatchObject({
+      name: "stale",
+      active: false,
+      version: 2,
+    });
   });
 
   test("PUT without If-Match → 428 and changes nothing", async () => {
@@ -204,7 +238,12 @@ describe.each(DATABASES)("integrations on %s", (kind) => {
   test("switching a public client to confidential needs a secret (422), then works with one", async () => {
     const created = (await create(integrationBody({ name: "to-confidential", publicClient: true }))).json();
     const url = `/api/v1/integrations/${created.id}`;
-    const refused = await t.call({ method: "PUT", url, headers: { "if-match": '"1"' }, payload: integrationBody({ name: "to-confidential" }) });
+    const refused = await t.call({
+      method: "PUT",
+      url,
+      headers: { "if-match": '"1"' },
+      payload: integrationBody({ name: "to-confidential" }),
+    });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().code).toBe("CLIENT_SECRET_REQUIRED");
     const ok = await t.call({
@@ -214,7 +253,10 @@ describe.each(DATABASES)("integrations on %s", (kind) => {
       payload: integrationBody({ name: "to-confidential", clientSecret: "c".repeat(32) }),
     });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toMatchObject({ publicClient: false, clientSecretFingerprint: fingerprint("c".repeat(32)) });
+    expect(ok.json()).toMatchObject({
+      publicClient: false,
+      clientSecretFingerprint: fingerprint("c".repeat(32)),
+    });
   });
 
   test("rotate-secret returns a new secret once; reads show only the new fingerprint", async () => {
@@ -237,7 +279,10 @@ describe.each(DATABASES)("integrations on %s", (kind) => {
     const res = await t.call({ method: "POST", url: `/api/v1/integrations/${spa.id}/rotate-secret` });
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe("PUBLIC_CLIENT_HAS_NO_SECRET");
-    const unknown = await t.call({ method: "POST", url: "/api/v1/integrations/01a20000-0000-7000-8000-00000000beef/rotate-secret" });
+    const unknown = await t.call({
+      method: "POST",
+      url: "/api/v1/integrations/01a20000-0000-7000-8000-00000000beef/rotate-secret",
+    });
     expect(unknown.statusCode).toBe(404);
   });
 
@@ -247,7 +292,9 @@ describe.each(DATABASES)("integrations on %s", (kind) => {
     expect((await t.call({ method: "DELETE", url })).statusCode).toBe(204);
     expect((await t.call({ method: "GET", url })).statusCode).toBe(404);
     expect((await t.call({ method: "DELETE", url })).statusCode).toBe(404);
-    const secrets = await t.store.db.query("SELECT * FROM client_secrets WHERE integration_id = ?", [created.id]);
+    const secrets = await t.store.db.query("SELECT * FROM client_secrets WHERE integration_id = ?", [
+      created.id,
+    ]);
     expect(secrets).toEqual([]);
   });
 

@@ -7,7 +7,8 @@ describe.each(DATABASES)("concurrent writes on %s", (kind) => {
   });
   afterAll(async () => t.close());
 
-  const create = (name: string) => t.call({ method: "POST", url: "/api/v1/integrations", payload: integrationBody({ name }) });
+  const create = (name: string) =>
+    t.call({ method: "POST", url: "/api/v1/integrations", payload: integrationBody({ name }) });
 
   test("50 parallel creates with distinct names all succeed", async () => {
     const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => create(`distinct-${i}`)));
@@ -25,7 +26,8 @@ describe.each(DATABASES)("concurrent writes on %s", (kind) => {
     expect(created).toHaveLength(1);
     expect(conflicts).toHaveLength(49);
     const winner = created[0]!.json().id;
-    for (const conflict of conflicts) expect(conflict.json()).toMatchObject({ code: "NAME_TAKEN", existingId: winner });
+    for (const conflict of conflicts)
+      expect(conflict.json()).toMatchObject({ code: "NAME_TAKEN", existingId: winner });
     const listed = (await t.call({ method: "GET", url: "/api/v1/integrations?name=contended" })).json().items;
     expect(listed).toHaveLength(1);
     const audit = (await t.call({ method: "GET", url: `/api/v1/audit?recordId=${winner}` })).json().items;
@@ -52,21 +54,29 @@ describe.each(DATABASES)("concurrent writes on %s", (kind) => {
     const read = (await t.call({ method: "GET", url: `/api/v1/integrations/${record.id}` })).json();
     expect(read.version).toBe(2);
     expect(read.accessTokenLifespan).toBe(ok[0]!.json().accessTokenLifespan);
-    const updates = (await t.call({ method: "GET", url: `/api/v1/audit?recordId=${record.id}` })).json().items;
+    const updates = (await t.call({ method: "GET", url: `/api/v1/audit?recordId=${record.id}` })).json()
+      .items;
     expect(updates.map((e: { action: string }) => e.action)).toEqual(["create", "update"]);
   });
 
   test("a scope deleted while integrations are created with it: never a dangling reference", async () => {
-    const scope = (await t.call({ method: "POST", url: "/api/v1/auth-scopes", payload: { name: "racy-scope" } })).json();
+    const scope = (
+      await t.call({ method: "POST", url: "/api/v1/auth-scopes", payload: { name: "racy-scope" } })
+    ).json();
     const work = [
       ...Array.from({ length: 10 }, (_, i) =>
-        t.call({ method: "POST", url: "/api/v1/integrations", payload: integrationBody({ name: `racy-${i}`, authScopes: ["racy-scope"] }) }),
+        t.call({
+          method: "POST",
+          url: "/api/v1/integrations",
+          payload: integrationBody({ name: `racy-${i}`, authScopes: ["racy-scope"] }),
+        }),
       ),
       t.call({ method: "DELETE", url: `/api/v1/auth-scopes/${scope.id}` }),
     ];
     const responses = await Promise.all(work);
     for (const r of responses) expect([201, 204, 409, 422]).toContain(r.statusCode);
-    const scopeGone = (await t.call({ method: "GET", url: `/api/v1/auth-scopes/${scope.id}` })).statusCode === 404;
+    const scopeGone =
+      (await t.call({ method: "GET", url: `/api/v1/auth-scopes/${scope.id}` })).statusCode === 404;
     const racy = (await t.call({ method: "GET", url: "/api/v1/integrations?limit=200" }))
       .json()
       .items.filter((i: { name: string }) => i.name.startsWith("racy-"));

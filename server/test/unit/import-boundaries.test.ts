@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+/** The layering the folder READMEs describe, checked on every import of every source file. */
+const SRC = join(__dirname, "..", "..", "src");
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(/^\s*(?:import|export)[^"'`]*?from\s+["']([^"']+)["']/gm)].map((m) => m[1]!);
+}
+
+const layer = (file: string) => relative(SRC, file).split("/")[0]!;
+
+/** For each folder under server/src: the folders and packages it may import. */
+const ALLOWED: Record<string, { folders: string[]; packages: RegExp }> = {
+  contract: { folders: ["contract"], packages: /^zod$/ },
+  storage: { folders: ["storage"], packages: /^(node:.*|pg)$/ },
+  domain: { folders: ["domain", "contract", "storage"], packages: /^node:/ },
+  http: { folders: ["http", "domain", "contract", "storage"], packages: /^(node:.*|fastify|zod)$/ },
+  routes: {
+    folders: ["routes", "http", "domain", "contract", "storage"],
+    packages: /^(node:.*|fastify|zod)$/,
+  },
+};
+
+test.each(Object.keys(ALLOWED))("server/src/%s imports only what its README allows", (folder) => {
+  const files = sources(join(SRC, folder));
+  expect(files.length).toBeGreaterThan(0);
+  const violations: string[] = [];
+  for (const file of files) {
+    for (const spec of importsOf(file)) {
+      const rule = ALLOWED[folder]!;
+      if (spec.startsWith(".")) {
+        const target = layer(join(file, "..", spec));
+        if (!rule.folders.includes(target)) violations.push(`${relative(SRC, file)} → ${spec}`);
+      } else if (!rule.packages.test(spec)) {
+        violations.push(`${relative(SRC, file)} → ${spec}`);
+      }
+    }
+  }
+  expect(violations).toEqual([]);
+});
