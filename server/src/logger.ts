@@ -14,17 +14,23 @@ export const REDACT_PATHS = [
   'req.headers["idempotency-key"]',
   "req.headers.cookie",
   'res.headers["set-cookie"]',
-  "*.authorization",
-  "*.clientSecret",
-  "*.client_secret",
-  "*.password",
-  "*.token",
-  "*.accessToken",
-  "*.refreshToken",
-  "*.access_token",
-  "*.refresh_token",
-  "*.adminToken",
 ];
+
+/** Keys whose values are credentials, redacted at the top level and up to two levels deep. */
+const SECRET_KEYS = [
+  "authorization",
+  "clientSecret",
+  "client_secret",
+  "password",
+  "token",
+  "accessToken",
+  "refreshToken",
+  "access_token",
+  "refresh_token",
+  "adminToken",
+  "code_verifier",
+];
+REDACT_PATHS.push(...SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]));
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
@@ -40,7 +46,7 @@ export function loggerOptions(
       req(request) {
         return {
           method: request.method,
-          url: redactUrl(request.url),
+          url: typeof request.url === "string" ? redactUrl(request.url) : undefined,
           remoteAddress: request.ip,
         };
       },

@@ -14,7 +14,7 @@ export const DescriptionSchema = z
   .string()
   .max(1000, "must be at most 1000 characters")
   .refine((s) => !/(?![\t\n\r])\p{Cc}/u.test(s), {
-    message: "must not contain control characters other than tab and newline",
+    message: "must not contain control characters other than tab, newline and carriage return",
   });
 
 /** Record identifiers are UUIDs (version 7, so they sort by creation time). */

@@ -13,11 +13,19 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
       const keys = issue.keys.join(", ");
       return { path: issue.path.length ? path : "(body)", message: `unknown field(s): ${keys}` };
     }
-    if (issue.code === "invalid_type" && issue.input === undefined) {
-      return { path, message: "is required" };
+    if (issue.code === "invalid_type") {
+      // zod v4 omits the input from issues; its message names what was received.
+      if (/received undefined$/.test(issue.message)) return { path, message: "is required" };
+      return { path, message: `must be ${article(issue.expected)}` };
     }
     return { path, message: issue.message };
   });
+}
+
+function article(type: string): string {
+  if (type === "array") return "a list";
+  if (type === "int") return "a whole number";
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 export function describeFieldErrors(errors: FieldError[]): string {

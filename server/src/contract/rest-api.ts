@@ -7,7 +7,10 @@ export const RestApiInputSchema = z.strictObject({
   basePath: z
     .string()
     .max(200)
-    .regex(/^\/api\/[A-Za-z0-9._~/-]+$/, "must be a path under /api/, such as /api/x_acme/orders")
+    .regex(
+      /^\/api(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/,
+      "must be a path under /api/ without empty, . or .. segments, such as /api/x_acme/orders",
+    )
     .describe("Path prefix the API serves."),
   description: DescriptionSchema.default(""),
 });

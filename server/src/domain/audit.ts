@@ -1,12 +1,14 @@
 import type { AuditEvent, FieldChange, RecordKind } from "../contract";
 import type { SqlExecutor } from "../storage/database";
+import { canonicalJson } from "./idempotency";
 import { uuidv7 } from "./ids";
 import { encodeCursor } from "./records/cursor";
 
 const META = new Set(["id", "version", "createdAt", "updatedAt"]);
 
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  if ((a === undefined) !== (b === undefined)) return false;
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 /** The fields that differ between two views of a record (meta fields aside). */

@@ -8,6 +8,8 @@ import { Mutex } from "./mutex";
 // Extended result codes: https://sqlite.org/rescode.html
 const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
 const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+/** ON DELETE RESTRICT refusals come as a trigger constraint, with a FOREIGN KEY message. */
+const SQLITE_CONSTRAINT_TRIGGER = 1811;
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
 
 function translate(error: unknown): unknown {
@@ -17,6 +19,8 @@ function translate(error: unknown): unknown {
     return new UniqueViolation(message);
   }
   if (errcode === SQLITE_CONSTRAINT_FOREIGNKEY) return new ForeignKeyViolation(message);
+  if (errcode === SQLITE_CONSTRAINT_TRIGGER && message.includes("FOREIGN KEY"))
+    return new ForeignKeyViolation(message);
   return error;
 }
 

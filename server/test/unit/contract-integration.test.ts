@@ -72,7 +72,7 @@ interface RefusalCase {
   what: string;
   body: Record<string, unknown>;
   path: string;
-  /** The expected message; undefined where only the path is checked (see the KNOWN BUG test below). */
+  /** The expected message; undefined where only the path is checked. */
   message: string | RegExp | undefined;
 }
 
@@ -171,7 +171,7 @@ const REFUSALS: RefusalCase[] = [
     what: "a lifespan that is not a whole number of seconds",
     body: { accessTokenLifespan: 1.5 },
     path: "accessTokenLifespan",
-    message: undefined,
+    message: "must be a whole number",
   },
   {
     what: "a zero lifespan",
@@ -201,7 +201,7 @@ const REFUSALS: RefusalCase[] = [
     what: "a string where a boolean belongs",
     body: { publicClient: "true" },
     path: "publicClient",
-    message: undefined,
+    message: "must be a boolean",
   },
   {
     what: "a name with a leading space",
@@ -284,11 +284,7 @@ describe("IntegrationInputSchema refusals", () => {
     expect(refusal({ providerName: undefined })).toEqual([{ path: "providerName", message: "is required" }]);
   });
 
-  // KNOWN BUG, server/src/contract/issues.ts:15: fieldErrors() reports every invalid_type issue as
-  // "is required", because zod v4 leaves `issue.input` out unless parsing with reportInput: true.
-  // A string sent for a boolean is therefore described as missing. When this test starts failing,
-  // the bug is fixed: turn `it.failing` into `it`.
-  it.failing("KNOWN BUG: describes a value of the wrong type as the wrong type, not as missing", () => {
+  it("describes a value of the wrong type as the wrong type, not as missing", () => {
     const [error] = refusal({ publicClient: "true" });
     expect(error?.message).not.toBe("is required");
     expect(error?.message).toMatch(/boolean/);
@@ -300,7 +296,12 @@ describe("IntegrationInputSchema refusals", () => {
       redirectUrls: ["http://app.example.com/cb", "https://app.example.com/cb#f"],
       tokenFormat: "SAML",
     });
-    expect(errors.map((e) => e.path).sort()).toEqual(["name", "redirectUrls.0", "redirectUrls.1", "tokenFormat"]);
+    expect(errors.map((e) => e.path).sort()).toEqual([
+      "name",
+      "redirectUrls.0",
+      "redirectUrls.1",
+      "tokenFormat",
+    ]);
   });
 });
 

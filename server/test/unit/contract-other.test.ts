@@ -1,10 +1,10 @@
+import type { z } from "zod";
 import {
   ApiAccessPolicyInputSchema,
   AuthScopeInputSchema,
   fieldErrors,
   RestApiInputSchema,
 } from "../../src/contract";
-import type { z } from "zod";
 
 /** Field errors of a refused value, or [] when the schema accepted it. */
 function errorsOf(schema: z.ZodType, value: unknown) {
@@ -21,12 +21,15 @@ describe("AuthScopeInputSchema", () => {
     });
   });
 
-  it.each([["openid"], ["useraccount"], ["read:orders"], ["https://api.example.com/orders.read"], ["a!#[]~"]])(
-    "accepts the RFC 6749 scope-token %s",
-    (name) => {
-      expect(errorsOf(AuthScopeInputSchema, { name })).toEqual([]);
-    },
-  );
+  it.each([
+    ["openid"],
+    ["useraccount"],
+    ["read:orders"],
+    ["https://api.example.com/orders.read"],
+    ["a!#[]~"],
+  ])("accepts the RFC 6749 scope-token %s", (name) => {
+    expect(errorsOf(AuthScopeInputSchema, { name })).toEqual([]);
+  });
 
   it.each([
     ["a space", "read orders"],
@@ -38,7 +41,9 @@ describe("AuthScopeInputSchema", () => {
     const errors = errorsOf(AuthScopeInputSchema, { name });
     expect(errors.length).toBeGreaterThan(0);
     expect(new Set(errors.map((e) => e.path))).toEqual(new Set(["name"]));
-    expect(errors.map((e) => e.message)).toContain('must be an OAuth scope token: printable ASCII without spaces, " or \\');
+    expect(errors.map((e) => e.message)).toContain(
+      'must be an OAuth scope token: printable ASCII without spaces, " or \\',
+    );
   });
 
   it("refuses a REST API listed twice in limitAuthorizationToApis, at the second entry", () => {
@@ -50,9 +55,9 @@ describe("AuthScopeInputSchema", () => {
   });
 
   it("refuses a description with a control character but accepts tabs and newlines", () => {
-    expect(errorsOf(AuthScopeInputSchema, { name: "a", description: "bell\u0007" }).map((e) => e.path)).toEqual([
-      "description",
-    ]);
+    expect(
+      errorsOf(AuthScopeInputSchema, { name: "a", description: "bell\u0007" }).map((e) => e.path),
+    ).toEqual(["description"]);
     expect(errorsOf(AuthScopeInputSchema, { name: "a", description: "line 1\n\tline 2" })).toEqual([]);
   });
 
@@ -83,7 +88,9 @@ describe("ApiAccessPolicyInputSchema", () => {
       applyToAllIntegrations: true,
       integrations: ["Web app"],
     });
-    expect(errors).toEqual([{ path: "integrations", message: "must be empty when applyToAllIntegrations is true" }]);
+    expect(errors).toEqual([
+      { path: "integrations", message: "must be empty when applyToAllIntegrations is true" },
+    ]);
   });
 
   it("accepts applyToAllIntegrations true with no integrations, and false with some", () => {
@@ -98,12 +105,16 @@ describe("ApiAccessPolicyInputSchema", () => {
   });
 
   it("refuses a missing restApis list, at path restApis", () => {
-    expect(errorsOf(ApiAccessPolicyInputSchema, { name: "p" })).toEqual([{ path: "restApis", message: "is required" }]);
+    expect(errorsOf(ApiAccessPolicyInputSchema, { name: "p" })).toEqual([
+      { path: "restApis", message: "is required" },
+    ]);
   });
 
   it("refuses an integration listed twice, at the second entry", () => {
     expect(
-      errorsOf(ApiAccessPolicyInputSchema, { ...policy, integrations: ["Web app", "CLI", "Web app"] }).map((e) => e.path),
+      errorsOf(ApiAccessPolicyInputSchema, { ...policy, integrations: ["Web app", "CLI", "Web app"] }).map(
+        (e) => e.path,
+      ),
     ).toEqual(["integrations.2"]);
   });
 });
@@ -129,13 +140,20 @@ describe("RestApiInputSchema basePath", () => {
     ["a space", "/api/my orders"],
     ["a percent-encoded character", "/api/my%20orders"],
     ["201 characters", `/api/${"a".repeat(196)}`],
+    ["a .. segment", "/api/../etc"],
+    ["a . segment", "/api/./orders"],
+    ["an empty segment", "/api//orders"],
+    ["a trailing slash", "/api/orders/"],
   ])("refuses %s, at path basePath", (_what, basePath) => {
     expect(errorsOf(RestApiInputSchema, api(basePath)).map((e) => e.path)).toEqual(["basePath"]);
   });
 
   it("explains what a valid basePath looks like", () => {
     expect(errorsOf(RestApiInputSchema, api("/orders"))).toEqual([
-      { path: "basePath", message: "must be a path under /api/, such as /api/x_acme/orders" },
+      {
+        path: "basePath",
+        message: "must be a path under /api/ without empty, . or .. segments, such as /api/x_acme/orders",
+      },
     ]);
   });
 
@@ -146,7 +164,9 @@ describe("RestApiInputSchema basePath", () => {
   });
 
   it("requires basePath and defaults description to empty", () => {
-    expect(errorsOf(RestApiInputSchema, { name: "Orders API" })).toEqual([{ path: "basePath", message: "is required" }]);
+    expect(errorsOf(RestApiInputSchema, { name: "Orders API" })).toEqual([
+      { path: "basePath", message: "is required" },
+    ]);
     expect(RestApiInputSchema.parse(api("/api/orders")).description).toBe("");
   });
 
