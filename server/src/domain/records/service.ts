@@ -65,6 +65,9 @@ async function finishWith<R>(tx: SqlExecutor, outcome: Outcome, finish?: Finish<
   return finish ? finish(tx, outcome) : (outcome as R);
 }
 
+/** If-Match: * retries: each round one of the contending writers wins, so this bounds the wait. */
+const MAX_STAR_ATTEMPTS = 25;
+
 const UNIQUE_CODES: Record<string, keyof typeof ERROR_CODES> = {
   name: "NAME_TAKEN",
   clientId: "CLIENT_ID_TAKEN",
@@ -124,7 +127,27 @@ export class RecordService<I extends { name: string }> {
     });
   }
 
-  async replace(actor: string, id: string, expectedVersion: number, input: I): Promise<View> {
+  /**
+   * Replaces a record. With an expected version, loses to any write since (412); without one
+   * (If-Match: *), replaces whatever version is current, retrying if another write lands first.
+   */
+  async replace(actor: string, id: string, expectedVersion: number | undefined, input: I): Promise<View> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.replaceOnce(actor, id, expectedVersion, input);
+      } catch (error) {
+        const retry = expectedVersion === undefined && attempt < MAX_STAR_ATTEMPTS;
+        if (!retry || !(error instanceof ApiError) || error.code !== "PRECONDITION_FAILED") throw error;
+      }
+    }
+  }
+
+  private async replaceOnce(
+    actor: string,
+    id: string,
+    expectedVersion: number | undefined,
+    input: I,
+  ): Promise<View> {
     return this.guard(
       input,
       async (tx) => {

@@ -63,8 +63,7 @@ export function registerRecordRoutes<
   app.put<{ Params: { id: string } }>(`${path}/:id`, async (request, reply) => {
     const expected = versionFromIfMatch(request.headers["if-match"], true);
     const input = parseWith(routes.input, request.body, "body");
-    const current = expected ?? (await service.get(request.params.id)).version;
-    const view = await service.replace(principalOf(request).name, request.params.id, current, input);
+    const view = await service.replace(principalOf(request).name, request.params.id, expected, input);
     return reply.header("etag", etagOf(view.version)).send(view);
   });
 

@@ -88,3 +88,31 @@ describe.each(DATABASES)("concurrent writes on %s", (kind) => {
     expect(dangling).toEqual([]);
   });
 });
+
+describe.each(DATABASES)("If-Match: * on %s", (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+  });
+  afterAll(async () => t.close());
+
+  test("10 parallel PUTs with If-Match: * all succeed, each on the version it found", async () => {
+    const record = (
+      await t.call({ method: "POST", url: "/api/v1/auth-scopes", payload: { name: "star" } })
+    ).json();
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        t.call({
+          method: "PUT",
+          url: `/api/v1/auth-scopes/${record.id}`,
+          headers: { "if-match": "*" },
+          payload: { name: "star", description: `writer ${i}` },
+        }),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+    expect(new Set(responses.map((r) => r.json().version))).toEqual(
+      new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]),
+    );
+  });
+});
