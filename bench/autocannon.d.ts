@@ -12,7 +12,10 @@ declare module "autocannon" {
 
     interface Request extends RequestParams {
       /** Called before each request is built; return the request to send. */
-      setupRequest?: (request: RequestParams, context: Record<string, unknown>) => RequestParams | null | undefined;
+      setupRequest?: (
+        request: RequestParams,
+        context: Record<string, unknown>,
+      ) => RequestParams | null | undefined;
       onResponse?: (
         status: number,
         body: string,

@@ -14,11 +14,21 @@
 //
 // Environment: BENCH_DURATION (seconds per measured run, default 10), BENCH_WARMUP (seconds,
 // default 2), BENCH_CONNECTIONS (default 10), BENCH_TARGETS (e.g. "bare,sqlite"; default all),
+// BENCH_WORKLOADS ("get", "create" or both, the default; for profiling one of them),
 // BENCH_DATABASE_URL (use this PostgreSQL server), BENCH_CPU_PROF (a folder: run the servers with
 // --cpu-prof and write their profiles there; summarise them with dist/bench/cpu-profile-top.js).
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import { join, resolve } from "node:path";
@@ -54,6 +64,10 @@ const SETTINGS = {
   targets: (process.env.BENCH_TARGETS ?? "bare,sqlite,postgres")
     .split(",")
     .map((t) => t.trim())
+    .filter(Boolean),
+  workloads: (process.env.BENCH_WORKLOADS ?? "get,create")
+    .split(",")
+    .map((w) => w.trim())
     .filter(Boolean),
   cpuProfileDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
   externalPostgres: Boolean(process.env.BENCH_DATABASE_URL),
@@ -138,7 +152,11 @@ function run(command: string, args: string[], cwd?: string): Promise<string> {
     execFile(command, args, { cwd, encoding: "utf8", timeout: 120_000 }, (error, stdout, stderr) => {
       if (error) {
         const output = `${stdout}${stderr}`.trim();
-        fail(new Error(`\`${[command, ...args].join(" ")}\` failed: ${error.message}${output ? `\n${output}` : ""}`));
+        fail(
+          new Error(
+            `\`${[command, ...args].join(" ")}\` failed: ${error.message}${output ? `\n${output}` : ""}`,
+          ),
+        );
       } else {
         done(stdout);
       }
@@ -148,8 +166,11 @@ function run(command: string, args: string[], cwd?: string): Promise<string> {
 
 function packageVersion(name: string): string {
   try {
-    return (JSON.parse(readFileSync(join(REPO, "node_modules", name, "package.json"), "utf8")) as { version: string })
-      .version;
+    return (
+      JSON.parse(readFileSync(join(REPO, "node_modules", name, "package.json"), "utf8")) as {
+        version: string;
+      }
+    ).version;
   } catch {
     return "unknown";
   }
@@ -185,17 +206,52 @@ function processCpuSeconds(pid: number): number | undefined {
   }
 }
 
-/** Busy and total CPU time of the whole machine, summed over its cores, in milliseconds. */
-function machineCpuMs(): { busy: number; total: number } {
-  let busy = 0;
-  let total = 0;
-  for (const cpu of os.cpus()) {
-    const t = cpu.times;
-    const sum = t.user + t.nice + t.sys + t.irq + t.idle;
-    total += sum;
-    busy += sum - t.idle;
+/**
+ * The postmaster of the cluster this bench started; its backends are its children. Unset with
+ * BENCH_DATABASE_URL (that server's processes may not be visible, and other clusters on the
+ * machine, e.g. a test run's, must not be counted).
+ */
+let postmasterPid: number | undefined;
+
+/** CPU seconds used so far by our PostgreSQL cluster: the postmaster and its children. */
+function postgresCpuSeconds(): number | undefined {
+  const postmaster = postmasterPid;
+  if (postmaster === undefined) return undefined;
+  let total = processCpuSeconds(postmaster) ?? 0;
+  let pids: string[] = [];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
   }
-  return { busy, total };
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      // After "pid (comm) ": state, then ppid.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === postmaster) total += processCpuSeconds(Number(pid)) ?? 0;
+    } catch {
+      // the process went away
+    }
+  }
+  return total;
+}
+
+/** Busy and total CPU time of the whole machine (all cores, from /proc/stat), in clock ticks. */
+function machineCpuTicks(): { busy: number; total: number } {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
+    // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest time is part of user)
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const busy = user + nice + system + irq + softirq + steal;
+    return { busy, total: busy + idle + iowait };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -229,11 +285,15 @@ async function startServer(
     const nodeOptions = SETTINGS.cpuProfileDir
       ? ["--cpu-prof", `--cpu-prof-dir=${SETTINGS.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
       : [];
-    const child = spawn(process.execPath, [...nodeOptions, script, ...args, "--port", String(port), "--host", HOST], {
-      cwd: REPO,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NODE_ENV: "production" },
-    });
+    const child = spawn(
+      process.execPath,
+      [...nodeOptions, script, ...args, "--port", String(port), "--host", HOST],
+      {
+        cwd: REPO,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, NODE_ENV: "production" },
+      },
+    );
     let output = "";
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString("utf8")).slice(-8000);
@@ -275,7 +335,9 @@ async function startServer(
       await waitUntilReady(`${url}${readyPath}`, child);
       return server;
     } catch (error) {
-      lastError = new Error(`${name} did not become ready: ${messageOf(error)}\n--- ${name} output ---\n${output.trim()}`);
+      lastError = new Error(
+        `${name} did not become ready: ${messageOf(error)}\n--- ${name} output ---\n${output.trim()}`,
+      );
       await server.stop();
       if (/EADDRINUSE/.test(output)) continue;
       throw lastError;
@@ -325,7 +387,8 @@ function findPostgresBinDir(): string {
   for (const name of names) {
     const version = Number.parseFloat(name);
     const dir = join(POSTGRES_ROOT, name, "bin");
-    if (!Number.isFinite(version) || !existsSync(join(dir, "initdb")) || !existsSync(join(dir, "pg_ctl"))) continue;
+    if (!Number.isFinite(version) || !existsSync(join(dir, "initdb")) || !existsSync(join(dir, "pg_ctl")))
+      continue;
     if (!best || version > best.version) best = { version, dir };
   }
   if (!best) {
@@ -406,6 +469,7 @@ async function throwawayPostgres(): Promise<PostgresTarget> {
   const dataDir = join(dir, "data");
   let started = false;
   const remove = onCleanup("stop the PostgreSQL cluster", async () => {
+    postmasterPid = undefined;
     try {
       if (started || existsSync(join(dataDir, "postmaster.pid"))) {
         await pg("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"], dir);
@@ -443,6 +507,7 @@ async function throwawayPostgres(): Promise<PostgresTarget> {
     }
     throw new Error(`could not start PostgreSQL: ${messageOf(lastError)}\n${tail}`);
   }
+  postmasterPid = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]) || undefined;
   const adminUrl = `postgres://postgres@${HOST}:${port}/postgres`;
   await withClient(adminUrl, (client) => client.query("CREATE DATABASE inbound_oauth_bench"));
   const url = `postgres://postgres@${HOST}:${port}/inbound_oauth_bench`;
@@ -479,8 +544,18 @@ interface RunResult {
   statusCodes: Record<string, number>;
   /** The first few non-2xx responses, for error reports. */
   failedResponses: { status: number; body: string }[];
-  /** CPU use during the measured run, in % of one core (the machine figure is % of all cores). */
-  cpu: { serverPercentOfCore?: number; loadGeneratorPercentOfCore: number; machinePercent: number };
+  /**
+   * CPU use during the measured run, in % of one core (the machine has nproc × 100 %): the server
+   * process, the visible PostgreSQL processes, autocannon (this process), and whatever else ran on
+   * the machine (the rest of the machine's busy time: the kernel's network work, other people's jobs).
+   */
+  cpu: {
+    serverPercentOfCore?: number;
+    databasePercentOfCore?: number;
+    loadGeneratorPercentOfCore: number;
+    restOfMachinePercentOfCore: number;
+    machineBusyPercent: number;
+  };
   valid: boolean;
   warmup: { requestsTotal: number; non2xx: number; errors: number; valid: boolean };
 }
@@ -488,6 +563,7 @@ interface RunResult {
 const liveLoads = new Set<autocannon.Instance>();
 
 async function load(url: string, spec: LoadSpec, seconds: number) {
+  if (interrupted) throw new Error("interrupted");
   const failed: { status: number; body: string }[] = [];
   const instance = autocannon({
     url,
@@ -507,7 +583,11 @@ async function load(url: string, spec: LoadSpec, seconds: number) {
             }
           : {}),
         onResponse: (status, body) => {
-          if ((status < 200 || status > 299) && failed.length < 5) failed.push({ status, body: body.slice(0, 600) });
+          if ((status >= 200 && status <= 299) || failed.length >= 5) return;
+          // Keep distinct answers only: one line per kind of failure.
+          const text = body.slice(0, 600);
+          if (!failed.some((f) => f.status === status && f.body === text))
+            failed.push({ status, body: text });
         },
       },
     ],
@@ -532,23 +612,40 @@ async function measure(
   spec: LoadSpec,
 ): Promise<RunResult> {
   const request = `${spec.method} ${spec.path}`;
-  log(`${target} ${workload}: warm-up ${SETTINGS.warmupSeconds} s, then ${SETTINGS.durationSeconds} s (${request})`);
+  log(
+    `${target} ${workload}: warm-up ${SETTINGS.warmupSeconds} s, then ${SETTINGS.durationSeconds} s (${request})`,
+  );
   const warm = await load(server.url, spec, SETTINGS.warmupSeconds);
 
   const serverCpuBefore = processCpuSeconds(server.pid);
+  const databaseCpuBefore = target === "postgres" ? postgresCpuSeconds() : undefined;
   const generatorBefore = process.cpuUsage();
-  const machineBefore = machineCpuMs();
+  const machineBefore = machineCpuTicks();
   const wallBefore = process.hrtime.bigint();
   const { result, failed } = await load(server.url, spec, SETTINGS.durationSeconds);
   const wallSeconds = Number(process.hrtime.bigint() - wallBefore) / 1e9;
   const generator = process.cpuUsage(generatorBefore);
-  const machineAfter = machineCpuMs();
+  const machineAfter = machineCpuTicks();
+  const databaseCpuAfter = target === "postgres" ? postgresCpuSeconds() : undefined;
   const serverCpuAfter = processCpuSeconds(server.pid);
 
   const statusCodes: Record<string, number> = {};
-  for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = Number(count);
+  for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {}))
+    statusCodes[code] = Number(count);
   const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+  const percentOfCore = (seconds: number) => round((seconds / wallSeconds) * 100, 0);
+  const serverPercent =
+    serverCpuBefore !== undefined && serverCpuAfter !== undefined
+      ? percentOfCore(serverCpuAfter - serverCpuBefore)
+      : undefined;
+  const databasePercent =
+    databaseCpuBefore !== undefined && databaseCpuAfter !== undefined
+      ? percentOfCore(databaseCpuAfter - databaseCpuBefore)
+      : undefined;
+  const generatorPercent = percentOfCore((generator.user + generator.system) / 1e6);
   const machineTotal = machineAfter.total - machineBefore.total;
+  const machineBusy = machineTotal > 0 ? (machineAfter.busy - machineBefore.busy) / machineTotal : 0;
+  const machinePercentOfCore = machineBusy * os.availableParallelism() * 100;
   return {
     target,
     workload,
@@ -567,13 +664,19 @@ async function measure(
     errors: result.errors,
     timeouts: result.timeouts,
     statusCodes,
-    failedResponses: [...warm.failed, ...failed].slice(0, 5),
+    failedResponses: [
+      ...warm.failed,
+      ...failed.filter((f) => !warm.failed.some((w) => w.status === f.status && w.body === f.body)),
+    ].slice(0, 5),
     cpu: {
-      ...(serverCpuBefore !== undefined && serverCpuAfter !== undefined
-        ? { serverPercentOfCore: round(((serverCpuAfter - serverCpuBefore) / wallSeconds) * 100, 0) }
-        : {}),
-      loadGeneratorPercentOfCore: round(((generator.user + generator.system) / 1e6 / wallSeconds) * 100, 0),
-      machinePercent: machineTotal > 0 ? round(((machineAfter.busy - machineBefore.busy) / machineTotal) * 100, 0) : 0,
+      ...(serverPercent !== undefined ? { serverPercentOfCore: serverPercent } : {}),
+      ...(databasePercent !== undefined ? { databasePercentOfCore: databasePercent } : {}),
+      loadGeneratorPercentOfCore: generatorPercent,
+      restOfMachinePercentOfCore: Math.max(
+        0,
+        round(machinePercentOfCore - (serverPercent ?? 0) - (databasePercent ?? 0) - generatorPercent, 0),
+      ),
+      machineBusyPercent: round(machineBusy * 100, 0),
     },
     valid: isValid(result) && isValid(warm.result),
     warmup: {
@@ -603,6 +706,10 @@ const TARGET_LABELS: Record<TargetKey, string> = {
   postgres: "server + PostgreSQL",
 };
 
+function wanted(workload: Workload): boolean {
+  return SETTINGS.workloads.includes(workload);
+}
+
 let nameCounter = 0;
 /** A unique integration name per request, across warm-up and measured runs and targets. */
 function uniqueBody(target: TargetKey): () => string {
@@ -622,13 +729,17 @@ async function benchBare(result: TargetResult): Promise<void> {
   try {
     // Same request shape as the real server gets (a bearer token it ignores).
     const auth = { authorization: `Bearer ioa_${"0".repeat(32)}_${"A".repeat(43)}` };
-    result.runs.get = await measure("bare", "get", server, { method: "GET", path: "/bare", headers: auth });
-    result.runs.create = await measure("bare", "create", server, {
-      method: "POST",
-      path: "/bare",
-      headers: { ...auth, ...JSON_HEADERS },
-      body: uniqueBody("bare"),
-    });
+    if (wanted("get")) {
+      result.runs.get = await measure("bare", "get", server, { method: "GET", path: "/bare", headers: auth });
+    }
+    if (wanted("create")) {
+      result.runs.create = await measure("bare", "create", server, {
+        method: "POST",
+        path: "/bare",
+        headers: { ...auth, ...JSON_HEADERS },
+        body: uniqueBody("bare"),
+      });
+    }
   } catch (error) {
     throw new Error(`${messageOf(error)}\n--- ${server.name} output ---\n${server.output()}`);
   } finally {
@@ -636,7 +747,11 @@ async function benchBare(result: TargetResult): Promise<void> {
   }
 }
 
-async function benchRealServer(key: "sqlite" | "postgres", database: string, result: TargetResult): Promise<void> {
+async function benchRealServer(
+  key: "sqlite" | "postgres",
+  database: string,
+  result: TargetResult,
+): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), `inbound-oauth-bench-${key}-`));
   const removeDir = onCleanup(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
   const tokenFile = join(dir, "admin-token");
@@ -656,23 +771,31 @@ async function benchRealServer(key: "sqlite" | "postgres", database: string, res
     const created = await fetch(`${server.url}/api/v1/integrations`, {
       method: "POST",
       headers: { ...auth, ...JSON_HEADERS },
-      body: JSON.stringify({ name: "bench-read-target", providerName: "Acme", redirectUrls: ["https://app.example.com/cb"] }),
+      body: JSON.stringify({
+        name: "bench-read-target",
+        providerName: "Acme",
+        redirectUrls: ["https://app.example.com/cb"],
+      }),
     });
     const createdBody = await created.text();
-    if (created.status !== 201) throw new Error(`creating the record to read failed: ${created.status} ${createdBody}`);
+    if (created.status !== 201)
+      throw new Error(`creating the record to read failed: ${created.status} ${createdBody}`);
     const id = (JSON.parse(createdBody) as { id: string }).id;
     const path = `/api/v1/integrations/${id}`;
     const check = await fetch(`${server.url}${path}`, { headers: auth });
     const checkBody = await check.text();
     if (check.status !== 200) throw new Error(`GET ${path} answered ${check.status}: ${checkBody}`);
 
-    result.runs.get = await measure(key, "get", server, { method: "GET", path, headers: auth });
-    result.runs.create = await measure(key, "create", server, {
-      method: "POST",
-      path: "/api/v1/integrations",
-      headers: { ...auth, ...JSON_HEADERS },
-      body: uniqueBody(key),
-    });
+    if (wanted("get"))
+      result.runs.get = await measure(key, "get", server, { method: "GET", path, headers: auth });
+    if (wanted("create")) {
+      result.runs.create = await measure(key, "create", server, {
+        method: "POST",
+        path: "/api/v1/integrations",
+        headers: { ...auth, ...JSON_HEADERS },
+        body: uniqueBody(key),
+      });
+    }
   } catch (error) {
     throw new Error(`${messageOf(error)}\n--- ${server.name} output ---\n${server.output()}`);
   } finally {
@@ -766,10 +889,16 @@ function markdown(report: Report): string {
     for (const workload of ["get", "create"] as const) {
       const run = target.runs[workload];
       if (!run) {
-        rows.push([target.label, workload === "get" ? "GET one" : "create", "—", "—", "—", "—", "—", "—", "—", "—"]);
+        if (!target.error || !wanted(workload)) continue;
+        rows.push([
+          target.label,
+          `${workload === "get" ? "GET one" : "create"} (did not run)`,
+          ...Array(7).fill("—"),
+        ]);
         continue;
       }
-      const ratio = target.key === "bare" ? "1.00" : (ratioOf.get(`${target.key}/${workload}`)?.toFixed(2) ?? "n/a");
+      const ratio =
+        target.key === "bare" ? "1.00" : (ratioOf.get(`${target.key}/${workload}`)?.toFixed(2) ?? "n/a");
       rows.push([
         target.label,
         `${workload === "get" ? "GET one" : "create"}${run.valid ? "" : " (INVALID)"}`,
@@ -779,8 +908,14 @@ function markdown(report: Report): string {
         ratio,
         String(run.requestsTotal),
         String(run.non2xx + run.errors + run.timeouts),
-        run.cpu.serverPercentOfCore === undefined ? "n/a" : `${run.cpu.serverPercentOfCore}%`,
-        `${run.cpu.loadGeneratorPercentOfCore}% / ${run.cpu.machinePercent}%`,
+        [
+          run.cpu.serverPercentOfCore,
+          run.cpu.databasePercentOfCore,
+          run.cpu.loadGeneratorPercentOfCore,
+          run.cpu.restOfMachinePercentOfCore,
+        ]
+          .map((value) => (value === undefined ? "–" : String(value)))
+          .join(" / "),
       ]);
     }
   }
@@ -794,11 +929,10 @@ function markdown(report: Report): string {
       "× bare",
       "requests",
       "failed",
-      "server CPU",
-      "autocannon CPU / machine",
+      "CPU % server / db / autocannon / rest",
     ],
     rows,
-    new Set([2, 3, 4, 5, 6, 7, 8, 9]),
+    new Set([2, 3, 4, 5, 6, 7, 8]),
   );
   const servers = table(
     ["Target", "Peak RSS (VmHWM)", "Database"],
@@ -827,7 +961,10 @@ function markdown(report: Report): string {
     main,
     "",
     "× bare: this row's req/s ÷ the bare Fastify route's req/s for the same workload (GET one ÷ GET /bare, " +
-      "create ÷ POST /bare). CPU: % of one core during the measured run (machine: % of all cores).",
+      "create ÷ POST /bare). CPU: % of one core during the measured run (the machine has " +
+      `${report.machine.nproc * 100} %): the server process, the PostgreSQL cluster started here (postmaster and backends), autocannon (the bench ` +
+      "process), and the rest of the machine's busy time (kernel network work, other jobs). A large rest " +
+      "means other work shared the machine: rerun before trusting the figures.",
     "",
     servers,
     "",
@@ -860,8 +997,13 @@ async function main(): Promise<number> {
   for (const key of SETTINGS.targets) {
     if (!TARGET_KEYS.includes(key as TargetKey)) throw new Error(`unknown target "${key}" in BENCH_TARGETS`);
   }
+  for (const workload of SETTINGS.workloads) {
+    if (workload !== "get" && workload !== "create")
+      throw new Error(`unknown workload "${workload}" in BENCH_WORKLOADS`);
+  }
   for (const file of [CLI, BARE]) {
-    if (!existsSync(file)) throw new Error(`${file} is missing: build first (npx tsc -p tsconfig.build.json)`);
+    if (!existsSync(file))
+      throw new Error(`${file} is missing: build first (npx tsc -p tsconfig.build.json)`);
   }
   if (SETTINGS.cpuProfileDir) mkdirSync(SETTINGS.cpuProfileDir, { recursive: true });
 
@@ -908,7 +1050,8 @@ async function main(): Promise<number> {
           `- ${target.label} ${run.request}: non-2xx ${run.non2xx}, socket errors ${run.errors}, timeouts ${run.timeouts}, ` +
             `warm-up non-2xx ${run.warmup.non2xx} / errors ${run.warmup.errors}; status codes ${JSON.stringify(run.statusCodes)}\n`,
         );
-        for (const failed of run.failedResponses) process.stdout.write(`    ${failed.status} ${failed.body}\n`);
+        for (const failed of run.failedResponses)
+          process.stdout.write(`    ${failed.status} ${failed.body}\n`);
       }
     }
     return 1;

@@ -1,5 +1,10 @@
 import Fastify, { type FastifyInstance } from "fastify";
-import { buildOpenApiDocument } from "./contract";
+import { buildOpenApiDocument, DEFAULT_KEY_RETENTION_DAYS } from "./contract";
+import { SigningKeys } from "./domain/oauth/keys";
+import { type OAuthContext, oauthRoutes } from "./routes/oauth";
+import { jwksRoutes } from "./routes/oauth/jwks";
+import { keyRoutes } from "./routes/management/keys";
+import { userRoutes } from "./routes/management/users";
 import { type Clock, systemClock } from "./domain/clock";
 import { Registry } from "./domain/registry";
 import { bearerAuth } from "./http/auth";
@@ -21,6 +26,10 @@ export interface AppOptions {
   logStream?: NodeJS.WritableStream;
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
+  /** The issuer URL (iss of tokens, metadata); a function when known only after listen. */
+  issuer?: string | (() => string);
+  /** Token-signing keys; by default a store over `db` with the default retention. */
+  keys?: SigningKeys;
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -46,6 +55,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
   healthRoutes(app, options.db, () => closing);
 
   const registry = new Registry(options.db, clock);
+  const keys = options.keys ?? new SigningKeys(options.db, clock, { retentionDays: DEFAULT_KEY_RETENTION_DAYS });
+  const issuer = typeof options.issuer === "function" ? options.issuer : () => (options.issuer as string | undefined) ?? "http://localhost";
+  const oauth: OAuthContext = { db: options.db, clock, registry, keys, issuer };
+  oauthRoutes(app, oauth);
+  jwksRoutes(app, keys);
   const openapi = buildOpenApiDocument(VERSION);
   app.register(
     async (api) => {
@@ -57,6 +71,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
         apiAccessPolicyRoutes(secured, registry, clock);
         restApiRoutes(secured, registry, clock);
         auditRoutes(secured, options.db);
+        userRoutes(secured, registry, clock);
+        keyRoutes(secured, keys);
       });
     },
     { prefix: "/api/v1" },

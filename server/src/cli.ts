@@ -1,83 +1,37 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { DEFAULT_ADMIN_TOKEN_FILE, prepareDatabase } from "./bootstrap";
-import { AdminTokenNameSchema, ROLES, type Role } from "./contract";
-import { createAdminToken, listAdminTokens, revokeAdminToken } from "./domain/admin-tokens";
-import { systemClock } from "./domain/clock";
+import { DEFAULT_ADMIN_TOKEN_FILE } from "./bootstrap";
+import { adminTokenCommand } from "./cli/admin-token";
+import { databaseLocation, UsageError, withDatabase } from "./cli/common";
+import { keysCommand } from "./cli/keys";
+import { usersCommand } from "./cli/users";
+import { ROLES } from "./contract";
 import type { LogLevel } from "./logger";
 import { DEFAULT_SERVE_OPTIONS, serve } from "./server";
-import { DEFAULT_SQLITE_PATH, openDatabase } from "./storage/open";
+import { DEFAULT_SQLITE_PATH } from "./storage/open";
 
 const USAGE = `inbound-oauth — the reference authorization server
 
 Usage:
   inbound-oauth serve [--port 8080] [--host 127.0.0.1] [--database PATH|postgres://...]
-                      [--admin-token-file ${DEFAULT_ADMIN_TOKEN_FILE}] [--log-level info]
-  inbound-oauth admin-token create --name NAME --role ${ROLES.join("|")} [--database ...]
-  inbound-oauth admin-token list [--database ...]
-  inbound-oauth admin-token revoke --name NAME [--database ...]
-  inbound-oauth migrate [--database ...]
+                      [--issuer URL] [--admin-token-file ${DEFAULT_ADMIN_TOKEN_FILE}] [--log-level info]
+                      [--key-rotation-days N] [--key-retention-days 105] [--dev]
+  inbound-oauth admin-token create --name NAME --role ${ROLES.join("|")}
+  inbound-oauth admin-token list | revoke --name NAME
+  inbound-oauth users add NAME [--roles a,b] --password-stdin
+  inbound-oauth users list | remove NAME
+  inbound-oauth keys rotate | list
+  inbound-oauth migrate
 
---database defaults to ${DEFAULT_SQLITE_PATH} (SQLite); DATABASE_URL is used when set and --database is not.
+Every command takes --database; it defaults to DATABASE_URL, then ${DEFAULT_SQLITE_PATH} (SQLite).
+--dev seeds a demo user (demo / demo-password) and says so loudly; never use it in production.
 `;
 
-class UsageError extends Error {}
-
-function database(values: { database?: string }): string {
-  return values.database ?? process.env.DATABASE_URL ?? DEFAULT_SQLITE_PATH;
-}
-
-async function withDatabase<T>(
-  location: string,
-  fn: (db: ReturnType<typeof openDatabase>) => Promise<T>,
-): Promise<T> {
-  const db = openDatabase(location);
-  try {
-    await prepareDatabase(db, systemClock);
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
-
-async function adminToken(args: string[]): Promise<void> {
-  const [action, ...rest] = args;
-  const { values } = parseArgs({
-    args: rest,
-    options: { name: { type: "string" }, role: { type: "string" }, database: { type: "string" } },
-  });
-  const location = database(values);
-  if (action === "create") {
-    const name = AdminTokenNameSchema.safeParse(values.name);
-    if (!name.success) throw new UsageError("--name is required: letters, digits and . _ @ - (at most 100)");
-    if (!ROLES.includes(values.role as Role))
-      throw new UsageError(`--role must be one of ${ROLES.join(", ")}`);
-    const { token } = await withDatabase(location, (db) =>
-      db.transaction((tx) =>
-        createAdminToken(tx, name.data, values.role as Role, systemClock.now().toISOString()),
-      ),
-    ).catch((error) => {
-      if (error?.code === "STORAGE_UNIQUE_VIOLATION")
-        throw new UsageError(`a token named "${name.data}" already exists`);
-      throw error;
-    });
-    process.stderr.write(`Created admin token "${name.data}" (${values.role}). It is shown only now:\n`);
-    process.stdout.write(`${token}\n`);
-    return;
-  }
-  if (action === "list") {
-    const tokens = await withDatabase(location, (db) => listAdminTokens(db));
-    for (const t of tokens) process.stdout.write(`${t.name}\t${t.role}\t${t.created_at}\n`);
-    return;
-  }
-  if (action === "revoke") {
-    if (!values.name) throw new UsageError("--name is required");
-    const revoked = await withDatabase(location, (db) => revokeAdminToken(db, values.name!));
-    if (!revoked) throw new UsageError(`no token is named "${values.name}"`);
-    process.stderr.write(`Revoked admin token "${values.name}".\n`);
-    return;
-  }
-  throw new UsageError("admin-token needs create, list or revoke");
+function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number`);
+  return n;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -89,38 +43,47 @@ async function main(argv: string[]): Promise<void> {
         port: { type: "string" },
         host: { type: "string" },
         database: { type: "string" },
+        issuer: { type: "string" },
         "admin-token-file": { type: "string" },
         "log-level": { type: "string" },
+        "key-rotation-days": { type: "string" },
+        "key-retention-days": { type: "string" },
+        dev: { type: "boolean" },
       },
     });
     const port = Number(values.port ?? process.env.PORT ?? DEFAULT_SERVE_OPTIONS.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be 0..65535");
+    if (values.issuer !== undefined && !/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(values.issuer)) {
+      throw new UsageError("--issuer must be an http(s) URL without query or fragment, e.g. https://auth.example.com");
+    }
     await serve({
       port,
       host: values.host ?? DEFAULT_SERVE_OPTIONS.host,
-      database: database(values),
+      database: databaseLocation(values),
+      issuer: values.issuer,
       adminTokenFile: values["admin-token-file"] ?? DEFAULT_SERVE_OPTIONS.adminTokenFile,
       logLevel: (values["log-level"] ?? DEFAULT_SERVE_OPTIONS.logLevel) as LogLevel,
+      keyRotationDays: positiveNumber(values["key-rotation-days"], "--key-rotation-days"),
+      keyRetentionDays: positiveNumber(values["key-retention-days"], "--key-retention-days") ?? DEFAULT_SERVE_OPTIONS.keyRetentionDays,
+      dev: values.dev ?? false,
     });
     return;
   }
-  if (command === "admin-token") return adminToken(rest);
+  if (command === "admin-token") return adminTokenCommand(rest);
+  if (command === "users") return usersCommand(rest);
+  if (command === "keys") return keysCommand(rest);
   if (command === "migrate") {
     const { values } = parseArgs({ args: rest, options: { database: { type: "string" } } });
-    await withDatabase(database(values), async () => {});
+    await withDatabase(databaseLocation(values), async () => {});
     process.stderr.write("Database is at the current schema.\n");
     return;
   }
   process.stdout.write(USAGE);
-  if (command !== undefined && command !== "help" && command !== "--help")
-    throw new UsageError(`unknown command "${command}"`);
+  if (command !== undefined && command !== "help" && command !== "--help") throw new UsageError(`unknown command "${command}"`);
 }
 
 main(process.argv.slice(2)).catch((error) => {
-  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-    process.stderr.write(`inbound-oauth: ${(error as Error).message}\n`);
-    process.exit(2);
-  }
+  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
   process.stderr.write(`inbound-oauth: ${(error as Error).message}\n`);
-  process.exit(1);
+  process.exit(usage ? 2 : 1);
 });

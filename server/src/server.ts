@@ -3,8 +3,13 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app";
 import { bootstrapAdminToken, DEFAULT_ADMIN_TOKEN_FILE, prepareDatabase } from "./bootstrap";
 import { systemClock } from "./domain/clock";
+import { seedDemoUser } from "./domain/kinds/users";
+import { scheduleKeyRotation } from "./domain/oauth/key-schedule";
+import { SigningKeys } from "./domain/oauth/keys";
+import { Registry } from "./domain/registry";
 import type { LogLevel } from "./logger";
 import { DEFAULT_SQLITE_PATH, describeLocation, openDatabase } from "./storage/open";
+import { DEFAULT_KEY_RETENTION_DAYS } from "./contract";
 
 export interface ServeOptions {
   port: number;
@@ -12,6 +17,14 @@ export interface ServeOptions {
   database: string;
   adminTokenFile: string;
   logLevel: LogLevel;
+  /** The issuer URL tokens and metadata name; defaults to the URL the server listens on. */
+  issuer?: string;
+  /** Rotate the signing key every N days (no scheduled rotation when unset). */
+  keyRotationDays?: number;
+  /** How long a rotated-out key stays published in the JWKS. */
+  keyRetentionDays: number;
+  /** Development mode: seeds the demo user. Never in production. */
+  dev: boolean;
 }
 
 export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
@@ -20,6 +33,8 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   database: DEFAULT_SQLITE_PATH,
   adminTokenFile: DEFAULT_ADMIN_TOKEN_FILE,
   logLevel: "info",
+  keyRetentionDays: DEFAULT_KEY_RETENTION_DAYS,
+  dev: false,
 };
 
 /** How long a graceful shutdown waits for requests in flight before it gives up. */
@@ -31,7 +46,23 @@ export async function serve(
 ): Promise<{ app: FastifyInstance; url: string; stop(): Promise<void> }> {
   const db = openDatabase(options.database);
   await prepareDatabase(db, systemClock);
-  const app = buildApp({ db, logLevel: options.logLevel });
+  let listening: string | undefined;
+  const keys = new SigningKeys(db, systemClock, { retentionDays: options.keyRetentionDays });
+  await keys.ensureActive();
+  const app = buildApp({
+    db,
+    keys,
+    logLevel: options.logLevel,
+    issuer: () => options.issuer ?? listening ?? `http://${options.host}:${options.port}`,
+  });
+  if (options.dev && (await seedDemoUser(new Registry(db, systemClock)))) {
+    app.log.warn(
+      "DEVELOPMENT MODE: seeded the demo user 'demo' with password 'demo-password'. Anyone can log in as it. Never run --dev in production.",
+    );
+  }
+  const cancelRotation = options.keyRotationDays
+    ? scheduleKeyRotation(keys, { rotationDays: options.keyRotationDays, log: app.log })
+    : () => {};
   const tokenFile = await bootstrapAdminToken(db, systemClock, resolve(options.adminTokenFile));
   if (tokenFile) {
     app.log.warn(
@@ -40,6 +71,7 @@ export async function serve(
     );
   }
   const url = await app.listen({ port: options.port, host: options.host });
+  listening = url;
   app.log.info({ url, database: describeLocation(options.database) }, "inbound-oauth server ready");
 
   let stopping: Promise<void> | undefined;
@@ -50,6 +82,7 @@ export async function serve(
         process.exit(1);
       }, SHUTDOWN_GRACE_MS);
       timer.unref();
+      cancelRotation();
       await app.close();
       await db.close();
       clearTimeout(timer);

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { IdSchema, PageQueryShape } from "./common";
 
-export const RECORD_KINDS = ["integration", "authScope", "apiAccessPolicy", "restApi"] as const;
+export const RECORD_KINDS = ["integration", "authScope", "apiAccessPolicy", "restApi", "user", "signingKey"] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
-export const AUDIT_ACTIONS = ["create", "update", "delete", "rotateSecret"] as const;
+export const AUDIT_ACTIONS = ["create", "update", "delete", "rotateSecret", "rotateKey"] as const;
 
 /** One changed field. A secret field says only that it changed, never its value. */
 export const FieldChangeSchema = z.object({

@@ -12,3 +12,6 @@ export * from "./integration";
 export * from "./issues";
 export * from "./openapi";
 export * from "./rest-api";
+export * from "./signing-key";
+export * from "./user";
+export * from "./oauth";

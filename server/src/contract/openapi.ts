@@ -16,6 +16,8 @@ import {
   RotateSecretInputSchema,
 } from "./integration";
 import { RestApiInputSchema, RestApiListQuerySchema, RestApiSchema } from "./rest-api";
+import { SigningKeySchema } from "./signing-key";
+import { UserInputSchema, UserListQuerySchema, UserSchema } from "./user";
 
 type Json = Record<string, unknown>;
 
@@ -198,6 +200,15 @@ const RESOURCES: Resource[] = [
     writeErrors: ["BUILT_IN_READ_ONLY"],
     deleteErrors: ["BUILT_IN_READ_ONLY"],
   },
+  {
+    path: "/users",
+    tag: "Users",
+    record: UserSchema,
+    input: UserInputSchema,
+    listQuery: UserListQuerySchema,
+    writeErrors: [],
+    deleteErrors: [],
+  },
 ];
 
 /** The OpenAPI 3.1 document of the management API, built from the contract's schemas. */
@@ -241,6 +252,31 @@ export function buildOpenApiDocument(version: string): Json {
           responses: {
             "200": { description: "One page", content: json(pageOf(AuditEventSchema)) },
             ...problems(["VALIDATION_FAILED"]),
+          },
+        },
+      },
+      "/api/v1/keys": {
+        get: {
+          tags: ["Signing keys"],
+          summary:
+            "List the token-signing keys (public halves only): the active key and the retired keys not yet removed",
+          responses: {
+            "200": {
+              description: "Every stored key, newest first",
+              content: json(z.object({ items: z.array(SigningKeySchema) })),
+            },
+            ...problems([]),
+          },
+        },
+      },
+      "/api/v1/keys/rotate": {
+        post: {
+          tags: ["Signing keys"],
+          summary:
+            "Rotate the token-signing key: the active key is retired (still published in the JWKS for the retention period) and a new ES256 key becomes active",
+          responses: {
+            "201": { description: "The new active key (public half only)", content: json(SigningKeySchema) },
+            ...problems(["FORBIDDEN"]),
           },
         },
       },

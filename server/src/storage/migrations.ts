@@ -79,6 +79,64 @@ export const MIGRATIONS: Migration[] = [
       "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at)",
     ],
   },
+  {
+    id: 2,
+    name: "oauth runtime",
+    statements: [
+      recordTable("users"),
+      `CREATE TABLE user_passwords (
+  user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  hash TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+)`,
+      `CREATE TABLE signing_keys (
+  kid TEXT PRIMARY KEY,
+  alg TEXT NOT NULL,
+  private_jwk TEXT NOT NULL,
+  public_jwk TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  retired_at TEXT,
+  remove_after TEXT
+)`,
+      "CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys(status) WHERE status = 'active'",
+      `CREATE TABLE login_sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+)`,
+      "CREATE INDEX login_sessions_expires ON login_sessions(expires_at)",
+      `CREATE TABLE authorization_codes (
+  code_hash TEXT PRIMARY KEY,
+  integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  redirect_uri TEXT NOT NULL,
+  redirect_uri_explicit INTEGER NOT NULL,
+  scope TEXT NOT NULL,
+  code_challenge TEXT,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  consumed_at TEXT
+)`,
+      "CREATE INDEX authorization_codes_expires ON authorization_codes(expires_at)",
+      `CREATE TABLE oauth_tokens (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  token_hash TEXT UNIQUE,
+  integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  scope TEXT NOT NULL,
+  family_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  rotated_at TEXT,
+  revoked_at TEXT
+)`,
+      "CREATE INDEX oauth_tokens_family ON oauth_tokens(family_id)",
+      "CREATE INDEX oauth_tokens_expires ON oauth_tokens(expires_at)",
+    ],
+  },
 ];
 
 export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

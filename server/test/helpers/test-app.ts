@@ -7,6 +7,7 @@ import { prepareDatabase } from "../../src/bootstrap";
 import type { Role } from "../../src/contract";
 import { createAdminToken } from "../../src/domain/admin-tokens";
 import { type Clock, systemClock } from "../../src/domain/clock";
+import type { SigningKeys } from "../../src/domain/oauth/keys";
 import type { Database } from "../../src/storage/database";
 import { PostgresDatabase } from "../../src/storage/postgres";
 import { SqliteDatabase } from "../../src/storage/sqlite";
@@ -63,9 +64,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(kind: DatabaseKind, options: { clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(
+  kind: DatabaseKind,
+  options: {
+    clock?: Clock;
+    /** Builds the app's token-signing key store over the test database (default: buildApp's). */
+    keys?: (db: Database, clock: Clock) => SigningKeys;
+  } = {},
+): Promise<TestApp> {
   const store = await openTestStore(kind, options.clock);
-  const app = buildApp({ db: store.db, clock: options.clock, logLevel: "silent" });
+  const keys = options.keys?.(store.db, options.clock ?? systemClock);
+  const app = buildApp({ db: store.db, clock: options.clock, logLevel: "silent", keys });
   await app.ready();
   const now = new Date().toISOString();
   const tokens = {} as Record<Role, string>;

@@ -55,7 +55,16 @@ export const API_ACCESS_POLICY: KindSpec = {
   ],
 };
 
-export const KINDS: KindSpec[] = [REST_API, AUTH_SCOPE, INTEGRATION, API_ACCESS_POLICY];
+/** Resource owners: login name, roles and active in the record; the password hash in user_passwords. */
+export const USER: KindSpec = {
+  kind: "user",
+  table: "users",
+  label: "user",
+  columns: {},
+  references: [],
+};
+
+export const KINDS: KindSpec[] = [REST_API, AUTH_SCOPE, INTEGRATION, API_ACCESS_POLICY, USER];
 
 /** Every reference field, in any kind, that points at records of `target`. */
 export function referencesTo(target: KindTable): { owner: KindSpec; reference: ReferenceField }[] {

@@ -1,0 +1,213 @@
+import { decodeProtectedHeader, jwtVerify, SignJWT } from "jose";
+import type { TokenResponse } from "../../contract";
+import type { SqlExecutor } from "../../storage/database";
+import type { Clock } from "../clock";
+import { uuidv7 } from "../ids";
+import { reachableApis } from "./access";
+import { type Client, findClientById } from "./clients";
+import type { SigningKeys } from "./keys";
+import { credentialHash, randomCredential } from "./opaque";
+
+export interface TokenContext {
+  db: SqlExecutor;
+  clock: Clock;
+  keys: SigningKeys;
+  issuer: string;
+  /** The signing key, fetched before a transaction starts (the key store uses its own connection). */
+  signingKey?: Awaited<ReturnType<SigningKeys["active"]>>;
+}
+
+export interface Grant {
+  client: Client;
+  user: { id: string; name: string };
+  scope: string;
+  /** Tokens of one grant share a family: the hash of the code they came from. */
+  familyId: string;
+}
+
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+async function insertToken(
+  db: SqlExecutor,
+  row: { id: string; kind: "access" | "refresh"; hash: string | null; grant: Grant; now: Date; expires: Date },
+) {
+  await db.execute(
+    `INSERT INTO oauth_tokens (id, kind, token_hash, integration_id, user_id, scope, family_id, created_at, expires_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      row.id,
+      row.kind,
+      row.hash,
+      row.grant.client.id,
+      row.grant.user.id,
+      row.grant.scope,
+      row.grant.familyId,
+      row.now.toISOString(),
+      row.expires.toISOString(),
+    ],
+  );
+}
+
+/** Issues an access token (JWT or opaque, per the integration) and a refresh token. */
+export async function issueTokens(ctx: TokenContext, grant: Grant): Promise<TokenResponse> {
+  const now = ctx.clock.now();
+  const { client } = grant;
+  const accessExpires = new Date(now.getTime() + client.accessTokenLifespan * 1000);
+  const id = uuidv7(now.getTime());
+  let accessToken: string;
+  if (client.tokenFormat === "JWT") {
+    const key = ctx.signingKey ?? (await ctx.keys.active());
+    const scopes = grant.scope ? grant.scope.split(" ") : [];
+    accessToken = await new SignJWT({ client_id: client.clientId, scope: grant.scope, apis: await reachableApis(ctx.db, client, scopes) })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "at+jwt" })
+      .setIssuer(ctx.issuer)
+      .setSubject(grant.user.name)
+      .setAudience(ctx.issuer)
+      .setIssuedAt(seconds(now))
+      .setExpirationTime(seconds(accessExpires))
+      .setJti(id)
+      .sign(key.privateKey);
+    await insertToken(ctx.db, { id, kind: "access", hash: null, grant, now, expires: accessExpires });
+  } else {
+    accessToken = randomCredential();
+    await insertToken(ctx.db, { id, kind: "access", hash: credentialHash(accessToken), grant, now, expires: accessExpires });
+  }
+  const refreshToken = randomCredential();
+  const refreshExpires = new Date(now.getTime() + client.refreshTokenLifespan * 1000);
+  await insertToken(ctx.db, {
+    id: uuidv7(now.getTime()),
+    kind: "refresh",
+    hash: credentialHash(refreshToken),
+    grant,
+    now,
+    expires: refreshExpires,
+  });
+  return {
+    access_token: accessToken,
+    token_type: "Bearer",
+    expires_in: client.accessTokenLifespan,
+    refresh_token: refreshToken,
+    scope: grant.scope,
+  };
+}
+
+export async function revokeFamily(db: SqlExecutor, clock: Clock, familyId: string): Promise<number> {
+  const now = clock.now().toISOString();
+  return (await db.execute("UPDATE oauth_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", [now, familyId]))
+    .rowCount;
+}
+
+export interface TokenRow extends Record<string, unknown> {
+  id: string;
+  kind: "access" | "refresh";
+  integration_id: string;
+  user_id: string;
+  scope: string;
+  family_id: string;
+  created_at: string;
+  expires_at: string;
+  rotated_at: string | null;
+  revoked_at: string | null;
+}
+
+export type RefreshOutcome =
+  | { outcome: "rotated"; row: TokenRow }
+  | { outcome: "reused"; familyId: string }
+  | { outcome: "invalid"; reason: string };
+
+/**
+ * Spends a refresh token of this client, once: a second use of a rotated token is reuse, and the
+ * caller revokes its whole family (RFC 9700 §4.14.2). Another client's token is refused unspent.
+ */
+export async function spendRefreshToken(db: SqlExecutor, clock: Clock, client: Client, token: string): Promise<RefreshOutcome> {
+  const hash = credentialHash(token);
+  const rows = await db.query<TokenRow>("SELECT * FROM oauth_tokens WHERE token_hash = ? AND kind = 'refresh'", [hash]);
+  const row = rows[0];
+  const now = clock.now().toISOString();
+  if (!row || row.integration_id !== client.id) return { outcome: "invalid", reason: "The refresh token is not valid for this client." };
+  if (row.revoked_at) return { outcome: "invalid", reason: "The refresh token was revoked." };
+  if (row.rotated_at) return { outcome: "reused", familyId: row.family_id };
+  if (row.expires_at <= now) return { outcome: "invalid", reason: "The refresh token expired." };
+  const { rowCount } = await db.execute(
+    "UPDATE oauth_tokens SET rotated_at = ? WHERE id = ? AND rotated_at IS NULL AND revoked_at IS NULL",
+    [now, row.id],
+  );
+  if (rowCount === 0) return { outcome: "reused", familyId: row.family_id };
+  return { outcome: "rotated", row };
+}
+
+export interface ActiveToken {
+  row: TokenRow;
+  client: Client;
+  username: string;
+  roles: string[];
+  /** Set for JWTs. */
+  claims?: Record<string, unknown>;
+}
+
+export type TokenCheck = { active: true; token: ActiveToken } | { active: false; reason: string };
+
+function looksLikeJwt(token: string): boolean {
+  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token);
+}
+
+/**
+ * Resolves an access or refresh token to its live record, in the order the APIs enforce: valid
+ * (signature or lookup), not expired, not revoked, its client still active.
+ */
+export async function checkToken(ctx: TokenContext, token: string, kind: "access" | "refresh" | "any"): Promise<TokenCheck> {
+  if (token.length > 4096) return { active: false, reason: "The token is not valid." };
+  let row: TokenRow | undefined;
+  let claims: Record<string, unknown> | undefined;
+  if (looksLikeJwt(token)) {
+    let kid: string | undefined;
+    try {
+      kid = decodeProtectedHeader(token).kid;
+    } catch {
+      return { active: false, reason: "The token is not valid." };
+    }
+    const key = kid ? await ctx.keys.verificationKey(kid) : undefined;
+    if (!key) return { active: false, reason: "The token is not signed by a key of this server." };
+    try {
+      const verified = await jwtVerify(token, key, {
+        issuer: ctx.issuer,
+        audience: ctx.issuer,
+        algorithms: ["ES256"],
+        typ: "at+jwt",
+        currentDate: ctx.clock.now(),
+      });
+      claims = verified.payload as Record<string, unknown>;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      return { active: false, reason: code === "ERR_JWT_EXPIRED" ? "The token expired." : "The token is not valid." };
+    }
+    row = (await ctx.db.query<TokenRow>("SELECT * FROM oauth_tokens WHERE id = ?", [String(claims.jti)]))[0];
+  } else {
+    row = (await ctx.db.query<TokenRow>("SELECT * FROM oauth_tokens WHERE token_hash = ?", [credentialHash(token)]))[0];
+  }
+  if (!row || (kind !== "any" && row.kind !== kind)) return { active: false, reason: "The token is not valid." };
+  if (row.expires_at <= ctx.clock.now().toISOString()) return { active: false, reason: "The token expired." };
+  if (row.revoked_at) return { active: false, reason: "The token was revoked." };
+  if (row.kind === "refresh" && row.rotated_at) return { active: false, reason: "The refresh token was already used." };
+  const client = await findClientById(ctx.db, row.integration_id);
+  if (!client || !client.active) return { active: false, reason: "The token's client is inactive or gone." };
+  const users = await ctx.db.query<{ name: string; document: string }>("SELECT name, document FROM users WHERE id = ?", [row.user_id]);
+  const user = users[0];
+  if (!user) return { active: false, reason: "The token's user is gone." };
+  const document = JSON.parse(user.document) as { roles?: string[]; active?: boolean };
+  if (document.active === false) return { active: false, reason: "The token's user is inactive." };
+  return { active: true, token: { row, client, username: user.name, roles: document.roles ?? [], claims } };
+}
+
+/** Revokes a token this client holds: a refresh token takes its whole family with it (RFC 7009 §2.1). */
+export async function revokeToken(ctx: TokenContext, client: Client, token: string): Promise<void> {
+  const check = await checkToken(ctx, token, "any");
+  let row: TokenRow | undefined;
+  if (check.active) row = check.token.row;
+  else if (!looksLikeJwt(token)) {
+    row = (await ctx.db.query<TokenRow>("SELECT * FROM oauth_tokens WHERE token_hash = ?", [credentialHash(token)]))[0];
+  }
+  if (!row || row.integration_id !== client.id) return;
+  if (row.kind === "refresh") await revokeFamily(ctx.db, ctx.clock, row.family_id);
+  else await ctx.db.execute("UPDATE oauth_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [ctx.clock.now().toISOString(), row.id]);
+}

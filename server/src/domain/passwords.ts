@@ -1,0 +1,98 @@
+import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
+
+/**
+ * Resource owners' passwords, hashed with scrypt (memory-hard): `scrypt$N$r$p$<salt>$<hash>`, salt
+ * and hash in base64url. The parameters travel with each hash, so raising them later leaves older
+ * hashes verifiable.
+ */
+export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
+const KEY_LENGTH = 32;
+const SALT_LENGTH = 16;
+
+/**
+ * The hash of a random password nobody knows, with the current parameters. Verifying against it
+ * when a user name is unknown makes that answer cost as much as a wrong password for a real user.
+ */
+export const DUMMY_PASSWORD_HASH =
+  "scrypt$32768$8$1$Gw-eSJgRd_5wuvSBI_OrnA$O4wAskSzTcOTK8t4NHCfzNZkbc88CR9NPRQBeNLhuyk";
+
+/** Bounds on parameters read back from storage, so a corrupt row cannot ask for gigabytes. */
+const MAX_N = 2 ** 20;
+const MAX_R = 32;
+const MAX_P = 16;
+const B64URL = /^[A-Za-z0-9_-]+$/;
+
+/** scrypt needs about 128·N·r bytes; allow twice that so OpenSSL's own accounting always fits. */
+function maxmemFor(N: number, r: number, p: number): number {
+  return 2 * 128 * r * (N + p + 2);
+}
+
+function derive(password: string, salt: Buffer, keyLength: number, N: number, r: number, p: number) {
+  const options: ScryptOptions = { N, r, p, maxmem: maxmemFor(N, r, p) };
+  return new Promise<Buffer>((resolve, reject) => {
+    scrypt(password.normalize("NFC"), salt, keyLength, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
+  });
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const { N, r, p } = SCRYPT_PARAMS;
+  const salt = randomBytes(SALT_LENGTH);
+  const hash = await derive(password, salt, KEY_LENGTH, N, r, p);
+  return `scrypt$${N}$${r}$${p}$${salt.toString("base64url")}$${hash.toString("base64url")}`;
+}
+
+interface Parsed {
+  N: number;
+  r: number;
+  p: number;
+  salt: Buffer;
+  hash: Buffer;
+}
+
+function decode(text: string | undefined): Buffer | undefined {
+  if (text === undefined || !B64URL.test(text)) return undefined;
+  const bytes = Buffer.from(text, "base64url");
+  return bytes.toString("base64url") === text ? bytes : undefined;
+}
+
+function parameter(text: string | undefined, max: number): number | undefined {
+  if (text === undefined || !/^[1-9][0-9]{0,7}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n <= max ? n : undefined;
+}
+
+function parse(stored: string): Parsed | undefined {
+  const parts = stored.split("$");
+  if (parts.length !== 6 || parts[0] !== "scrypt") return undefined;
+  const N = parameter(parts[1], MAX_N);
+  const r = parameter(parts[2], MAX_R);
+  const p = parameter(parts[3], MAX_P);
+  const salt = decode(parts[4]);
+  const hash = decode(parts[5]);
+  if (N === undefined || r === undefined || p === undefined || !salt || !hash) return undefined;
+  // N must be a power of two greater than 1.
+  if (N < 2 || (N & (N - 1)) !== 0) return undefined;
+  if (salt.length < 8 || hash.length < 16 || hash.length > 64) return undefined;
+  return { N, r, p, salt, hash };
+}
+
+/**
+ * True when `password` matches the stored hash, compared in constant time. False (never an error)
+ * for a malformed stored value; such a value still costs one scrypt run with the current parameters.
+ */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parsed = parse(stored);
+  if (!parsed) {
+    await verifyPassword(password, DUMMY_PASSWORD_HASH);
+    return false;
+  }
+  let candidate: Buffer;
+  try {
+    candidate = await derive(password, parsed.salt, parsed.hash.length, parsed.N, parsed.r, parsed.p);
+  } catch {
+    return false;
+  }
+  return candidate.length === parsed.hash.length && timingSafeEqual(candidate, parsed.hash);
+}

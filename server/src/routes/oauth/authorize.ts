@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { sessionUser } from "../../domain/oauth/sessions";
+import { checkAuthorizeRequest, redirectWith } from "./authorize-request";
+import type { OAuthContext } from "./context";
+import { isHttps } from "./context";
+import { readCookie, SESSION_COOKIE } from "./cookies";
+import { csrfToken } from "./csrf";
+import { singleValued } from "./forms";
+import { sendConsentPage } from "./pages/consent-page";
+import { sendErrorPage } from "./pages/error-page";
+import { sendLoginPage } from "./pages/login-page";
+
+/**
+ * The authorization endpoint (/oauth_auth.do and /oauth/authorize): validates the request, then
+ * sends the person to sign in (the built-in page, or the integration's loginUrl) and to consent.
+ */
+export function authorizeRoutes(app: FastifyInstance, ctx: OAuthContext): void {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { params, repeated } = singleValued(request.query);
+    const outcome = await checkAuthorizeRequest(ctx.db, params, repeated);
+    if (outcome.kind === "page") return sendErrorPage(reply, outcome.status, outcome.title, outcome.message);
+    if (outcome.kind === "redirect-error") {
+      const target = redirectWith(outcome.redirectUri, { error: outcome.error, error_description: outcome.description, state: outcome.state }, ctx.issuer());
+      return reply.header("cache-control", "no-store").redirect(target, 302);
+    }
+    const user = await sessionUser(ctx.db, ctx.clock, readCookie(request, SESSION_COOKIE));
+    const csrf = csrfToken(request, reply, isHttps(ctx));
+    if (!user) {
+      const returnTo = request.url;
+      if (outcome.client.loginUrl) {
+        const login = new URL(outcome.client.loginUrl);
+        login.searchParams.set("return_to", new URL(returnTo, ctx.issuer()).toString());
+        return reply.header("cache-control", "no-store").redirect(login.toString(), 302);
+      }
+      return sendLoginPage(reply, { returnTo, csrf });
+    }
+    return sendConsentPage(reply, {
+      client: outcome.client,
+      user: user.name,
+      scopes: outcome.scopes,
+      redirectUri: outcome.redirectUri,
+      params,
+      csrf,
+    });
+  };
+  app.get("/oauth_auth.do", handler);
+  app.get("/oauth/authorize", handler);
+}

@@ -1,0 +1,50 @@
+import type { FastifyRequest } from "fastify";
+import { type Client, clientSecretMatches, findClient } from "../../domain/oauth/clients";
+import type { SqlExecutor } from "../../storage/database";
+import { OAuthError } from "./oauth-errors";
+
+function formDecode(value: string): string {
+  return decodeURIComponent(value.replace(/\+/g, " "));
+}
+
+/** client_id and client_secret from HTTP Basic (RFC 6749 §2.3.1: each form-urlencoded). */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  const match = header && /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) throw new OAuthError("invalid_client", "The Basic credentials must be client_id:client_secret.");
+  try {
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    throw new OAuthError("invalid_client", "The Basic credentials are not valid form-encoding.");
+  }
+}
+
+/**
+ * Authenticates the client of a token, introspection or revocation request: client_secret_basic
+ * or client_secret_post for confidential clients, none (client_id only) for public clients.
+ * Exactly one method; an inactive client is refused.
+ */
+export async function authenticateClient(
+  db: SqlExecutor,
+  request: FastifyRequest,
+  form: Record<string, string>,
+): Promise<Client> {
+  const basic = basicCredentials(request.headers.authorization);
+  if (basic && (form.client_secret !== undefined || (form.client_id !== undefined && form.client_id !== basic.id))) {
+    throw new OAuthError("invalid_request", "Use one client authentication method: Basic or client_secret in the body, not both.");
+  }
+  const clientId = basic?.id ?? form.client_id;
+  const secret = basic?.secret ?? form.client_secret;
+  if (!clientId) throw new OAuthError("invalid_client", "Authenticate the client: HTTP Basic, or client_id (and client_secret) in the body.");
+  const client = await findClient(db, clientId);
+  if (!client) throw new OAuthError("invalid_client", "Unknown client or wrong secret.");
+  if (client.publicClient) {
+    if (secret !== undefined) throw new OAuthError("invalid_client", "A public client has no secret; send only client_id.");
+  } else if (secret === undefined || !(await clientSecretMatches(db, client, secret))) {
+    throw new OAuthError("invalid_client", "Unknown client or wrong secret.");
+  }
+  if (!client.active) throw new OAuthError("invalid_client", "The client is inactive.");
+  return client;
+}

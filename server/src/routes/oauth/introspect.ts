@@ -1,0 +1,53 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { authenticate } from "../../domain/admin-tokens";
+import type { Client } from "../../domain/oauth/clients";
+import { checkToken } from "../../domain/oauth/tokens";
+import { authenticateClient } from "./client-auth";
+import { type OAuthContext, tokenContext } from "./context";
+import { singleValued } from "./forms";
+import { OAuthError, sendOAuthError } from "./oauth-errors";
+
+const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+/**
+ * Token introspection (RFC 7662) at /oauth/introspect: a client may introspect the tokens issued
+ * to it; an admin token (Bearer ioa_...) may introspect any. Anything else is {"active": false}.
+ */
+export function introspectRoutes(app: FastifyInstance, ctx: OAuthContext): void {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header("cache-control", "no-store");
+    try {
+      const { params: form, repeated } = singleValued(request.body);
+      if (repeated) throw new OAuthError("invalid_request", `The parameter ${repeated} is repeated.`);
+      let client: Client | undefined;
+      const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
+      if (bearer) {
+        if (!(await authenticate(ctx.db, bearer[1]!))) throw new OAuthError("invalid_client", "The admin token is not valid.");
+      } else {
+        client = await authenticateClient(ctx.db, request, form);
+      }
+      if (!form.token) throw new OAuthError("invalid_request", "token is required.");
+      const check = await checkToken(tokenContext(ctx), form.token, "any");
+      if (!check.active || (client && check.token.client.id !== client.id)) return { active: false };
+      const { row, client: owner, username } = check.token;
+      return {
+        active: true,
+        scope: row.scope,
+        client_id: owner.clientId,
+        username,
+        token_type: row.kind === "access" ? "Bearer" : "refresh_token",
+        exp: seconds(row.expires_at),
+        iat: seconds(row.created_at),
+        sub: username,
+        aud: ctx.issuer(),
+        iss: ctx.issuer(),
+        jti: row.id,
+      };
+    } catch (error) {
+      if (error instanceof OAuthError) return sendOAuthError(reply, error);
+      throw error;
+    }
+  };
+  app.post("/oauth/introspect", handler);
+  app.post("/oauth_introspect.do", handler);
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from "fastify";
+import { authenticateUser } from "../../domain/kinds/users";
+import { LoginThrottle } from "../../domain/oauth/login-throttle";
+import { createSession, SESSION_LIFETIME_SECONDS } from "../../domain/oauth/sessions";
+import type { OAuthContext } from "./context";
+import { isHttps } from "./context";
+import { SESSION_COOKIE, setCookie } from "./cookies";
+import { csrfToken, csrfValid } from "./csrf";
+import { singleValued } from "./forms";
+import { sendErrorPage } from "./pages/error-page";
+import { sendLoginPage } from "./pages/login-page";
+
+/** Only an authorization request of this server may be resumed after login (no open redirect). */
+export function safeReturnTo(value: string | undefined): string | undefined {
+  if (!value || value.length > 4096) return undefined;
+  return /^\/(oauth_auth\.do|oauth\/authorize)\?[^#\\]*$/.test(value) ? value : undefined;
+}
+
+/** An absolute return_to on this server (as an integration's loginUrl receives it), as a path. */
+function sameOriginPath(value: string | undefined, issuer: string): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value, issuer);
+    return url.origin === new URL(issuer).origin ? url.pathname + url.search : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The built-in login page. GET /oauth/login?return_to=... shows it (also for an integration's
+ * loginUrl to send people to); POST checks the password (rate-limited), starts a session and
+ * resumes the authorization request.
+ */
+export function loginRoutes(app: FastifyInstance, ctx: OAuthContext, throttle = new LoginThrottle(ctx.clock)): void {
+  app.get("/oauth/login", async (request, reply) => {
+    const { params } = singleValued(request.query);
+    const returnTo = safeReturnTo(sameOriginPath(params.return_to, ctx.issuer()));
+    if (!returnTo) return sendErrorPage(reply, 400, "Nothing to sign in for", "Open this page from an application's sign-in link.");
+    return sendLoginPage(reply, { returnTo, csrf: csrfToken(request, reply, isHttps(ctx)) });
+  });
+
+  app.post("/oauth/login", async (request, reply) => {
+    const { params: form } = singleValued(request.body);
+    const returnTo = safeReturnTo(form.return_to);
+    if (!returnTo) return sendErrorPage(reply, 400, "Nothing to sign in for", "Open this page from an application's sign-in link.");
+    const csrf = csrfToken(request, reply, isHttps(ctx));
+    if (!csrfValid(request, form.csrf_token)) {
+      return sendLoginPage(reply, { returnTo, csrf, status: 403, error: "This form expired. Please sign in again." });
+    }
+    const username = (form.username ?? "").slice(0, 100);
+    const wait = throttle.retryAfter(username, request.ip);
+    if (wait > 0) {
+      reply.header("retry-after", String(wait));
+      return sendLoginPage(reply, { returnTo, csrf, status: 429, error: `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).` });
+    }
+    const user = await authenticateUser(ctx.db, username, form.password ?? "");
+    if (!user) {
+      throttle.fail(username, request.ip);
+      request.log.info({ username }, "login failed");
+      return sendLoginPage(reply, { returnTo, csrf, status: 401, error: "Wrong user name or password." });
+    }
+    throttle.succeed(username);
+    const session = await createSession(ctx.db, ctx.clock, user.id);
+    setCookie(reply, SESSION_COOKIE, session, { secure: isHttps(ctx), maxAge: SESSION_LIFETIME_SECONDS });
+    return reply.redirect(returnTo, 303);
+  });
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { revokeToken } from "../../domain/oauth/tokens";
+import { authenticateClient } from "./client-auth";
+import { type OAuthContext, tokenContext } from "./context";
+import { singleValued } from "./forms";
+import { OAuthError, sendOAuthError } from "./oauth-errors";
+
+/**
+ * Revocation (RFC 7009) at /oauth_revoke_token.do and /oauth/revoke. Answers 200 whether or not
+ * the token was valid or the client's, so it tells nothing about other clients' tokens.
+ */
+export function revokeRoutes(app: FastifyInstance, ctx: OAuthContext): void {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      const { params: form, repeated } = singleValued(request.body);
+      if (repeated) throw new OAuthError("invalid_request", `The parameter ${repeated} is repeated.`);
+      const client = await authenticateClient(ctx.db, request, form);
+      if (!form.token) throw new OAuthError("invalid_request", "token is required.");
+      await revokeToken(tokenContext(ctx), client, form.token);
+      return reply.code(200).header("cache-control", "no-store").send();
+    } catch (error) {
+      if (error instanceof OAuthError) return sendOAuthError(reply, error);
+      throw error;
+    }
+  };
+  app.post("/oauth_revoke_token.do", handler);
+  app.post("/oauth/revoke", handler);
+}

@@ -1,0 +1,103 @@
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { CodeVerifierSchema, type TokenResponse } from "../../contract";
+import type { Client } from "../../domain/oauth/clients";
+import { consumeCode, findCode } from "../../domain/oauth/codes";
+import { verifierMatches } from "../../domain/oauth/pkce";
+import { issueTokens, revokeFamily, spendRefreshToken, type TokenContext } from "../../domain/oauth/tokens";
+import { authenticateClient } from "./client-auth";
+import { type OAuthContext, tokenContext } from "./context";
+import { singleValued } from "./forms";
+import { OAuthError, sendOAuthError } from "./oauth-errors";
+
+function sendTokens(reply: FastifyReply, tokens: TokenResponse) {
+  return reply.header("cache-control", "no-store").header("pragma", "no-cache").send(tokens);
+}
+
+async function signingKeyFor(ctx: OAuthContext, client: Client): Promise<TokenContext["signingKey"]> {
+  return client.tokenFormat === "JWT" ? ctx.keys.active() : undefined;
+}
+
+async function authorizationCodeGrant(ctx: OAuthContext, client: Client, form: Record<string, string>): Promise<TokenResponse> {
+  if (!form.code) throw new OAuthError("invalid_request", "code is required.");
+  const stored = await findCode(ctx.db, form.code);
+  if (!stored) throw new OAuthError("invalid_grant", "The authorization code is not valid.");
+  if (stored.consumed) {
+    const revoked = await revokeFamily(ctx.db, ctx.clock, stored.codeHash);
+    throw new OAuthError("invalid_grant", `The authorization code was already used; the ${revoked} token(s) issued from it are revoked.`);
+  }
+  if (stored.expiresAt <= ctx.clock.now().toISOString()) throw new OAuthError("invalid_grant", "The authorization code expired.");
+  const { grant } = stored;
+  if (grant.integrationId !== client.id) throw new OAuthError("invalid_grant", "The authorization code was issued to another client.");
+  if ((grant.redirectUriExplicit || form.redirect_uri !== undefined) && form.redirect_uri !== grant.redirectUri) {
+    throw new OAuthError("invalid_grant", "redirect_uri must be the one of the authorization request.");
+  }
+  if (grant.codeChallenge) {
+    if (!form.code_verifier) throw new OAuthError("invalid_grant", "code_verifier is required: the authorization request had a code_challenge.");
+    if (!CodeVerifierSchema.safeParse(form.code_verifier).success || !verifierMatches(form.code_verifier, grant.codeChallenge)) {
+      throw new OAuthError("invalid_grant", "code_verifier does not match the code_challenge.");
+    }
+  } else if (form.code_verifier !== undefined) {
+    throw new OAuthError("invalid_grant", "code_verifier was sent but the authorization request had no code_challenge.");
+  }
+  const signingKey = await signingKeyFor(ctx, client);
+  const users = await ctx.db.query<{ name: string }>("SELECT name FROM users WHERE id = ?", [grant.userId]);
+  if (!users[0]) throw new OAuthError("invalid_grant", "The user of this authorization code is gone.");
+  const user = { id: grant.userId, name: users[0].name };
+  // Consume and issue atomically: a concurrent second redemption waits, then sees the code used
+  // and revokes these tokens too.
+  const tokens = await ctx.db.transaction(async (tx) => {
+    if (!(await consumeCode(tx, ctx.clock, stored.codeHash))) return undefined;
+    return issueTokens({ ...tokenContext(ctx, tx), signingKey }, { client, user, scope: grant.scope, familyId: stored.codeHash });
+  });
+  if (!tokens) {
+    const revoked = await revokeFamily(ctx.db, ctx.clock, stored.codeHash);
+    throw new OAuthError("invalid_grant", `The authorization code was already used; the ${revoked} token(s) issued from it are revoked.`);
+  }
+  return tokens;
+}
+
+async function refreshTokenGrant(ctx: OAuthContext, client: Client, form: Record<string, string>): Promise<TokenResponse> {
+  if (!form.refresh_token) throw new OAuthError("invalid_request", "refresh_token is required.");
+  const signingKey = await signingKeyFor(ctx, client);
+  const result = await ctx.db.transaction(async (tx) => {
+    const spent = await spendRefreshToken(tx, ctx.clock, client, form.refresh_token!);
+    if (spent.outcome !== "rotated") return spent;
+    const granted = spent.row.scope ? spent.row.scope.split(" ") : [];
+    const asked = form.scope === undefined ? granted : [...new Set(form.scope.split(" ").filter(Boolean))];
+    const extra = asked.filter((s) => !granted.includes(s));
+    if (extra.length) throw new OAuthError("invalid_scope", `A refresh cannot add scopes: ${extra.join(", ")} were not granted.`);
+    const users = await tx.query<{ name: string }>("SELECT name FROM users WHERE id = ?", [spent.row.user_id]);
+    if (!users[0]) throw new OAuthError("invalid_grant", "The user of this refresh token is gone.");
+    const grant = { client, user: { id: spent.row.user_id, name: users[0].name }, scope: asked.join(" "), familyId: spent.row.family_id };
+    return { outcome: "issued" as const, tokens: await issueTokens({ ...tokenContext(ctx, tx), signingKey }, grant) };
+  });
+  if (result.outcome === "issued") return result.tokens;
+  if (result.outcome === "reused") {
+    await revokeFamily(ctx.db, ctx.clock, result.familyId);
+    throw new OAuthError("invalid_grant", "The refresh token was already used; every token of its grant is now revoked.");
+  }
+  throw new OAuthError("invalid_grant", result.reason);
+}
+
+/** The token endpoint (/oauth_token.do and /oauth/token). */
+export function tokenRoutes(app: FastifyInstance, ctx: OAuthContext): void {
+  const handler = async (request: import("fastify").FastifyRequest, reply: FastifyReply) => {
+    try {
+      if (!request.headers["content-type"]?.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+        throw new OAuthError("invalid_request", "Send the parameters as application/x-www-form-urlencoded.");
+      }
+      const { params: form, repeated } = singleValued(request.body);
+      if (repeated) throw new OAuthError("invalid_request", `The parameter ${repeated} is repeated.`);
+      const client = await authenticateClient(ctx.db, request, form);
+      if (form.grant_type === "authorization_code") return sendTokens(reply, await authorizationCodeGrant(ctx, client, form));
+      if (form.grant_type === "refresh_token") return sendTokens(reply, await refreshTokenGrant(ctx, client, form));
+      if (!form.grant_type) throw new OAuthError("invalid_request", "grant_type is required.");
+      throw new OAuthError("unsupported_grant_type", "Only authorization_code and refresh_token are supported.");
+    } catch (error) {
+      if (error instanceof OAuthError) return sendOAuthError(reply, error);
+      throw error;
+    }
+  };
+  app.post("/oauth_token.do", handler);
+  app.post("/oauth/token", handler);
+}
