@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Pool, type PoolClient } from "pg";
 import { type Database, ForeignKeyViolation, type Row, type SqlExecutor, UniqueViolation } from "./database";
 import { applyPending, MIGRATIONS_TABLE } from "./migrations";
@@ -19,6 +20,14 @@ function translate(error: unknown): unknown {
 function placeholders(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/**
+ * Statements are named (by a hash of their text), so each connection parses and plans one only
+ * the first time it runs it.
+ */
+function named(sql: string, values: unknown[]) {
+  return { name: `s${createHash("sha1").update(sql).digest("hex").slice(0, 16)}`, text: sql, values };
 }
 
 function bind(params: readonly unknown[]): unknown[] {
@@ -56,7 +65,7 @@ export class PostgresDatabase implements Database {
     this.pool = new Pool({ connectionString, max: options.maxConnections ?? 10 });
     // An idle client that loses its connection must not crash the process; the pool replaces it.
     this.pool.on("error", () => {});
-    this.direct = executor((sql, params) => this.pool.query(sql, params));
+    this.direct = executor((sql, params) => this.pool.query(named(sql, params)));
   }
 
   query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
@@ -71,7 +80,7 @@ export class PostgresDatabase implements Database {
     const client: PoolClient = await this.pool.connect();
     try {
       await client.query("BEGIN");
-      const result = await fn(executor((sql, params) => client.query(sql, params)));
+      const result = await fn(executor((sql, params) => client.query(named(sql, params))));
       await client.query("COMMIT");
       return result;
     } catch (error) {

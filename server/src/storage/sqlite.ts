@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { type Database, ForeignKeyViolation, type Row, type SqlExecutor, UniqueViolation } from "./database";
 import { applyPending, MIGRATIONS_TABLE } from "./migrations";
 import { Mutex } from "./mutex";
@@ -42,6 +42,8 @@ export class SqliteDatabase implements Database {
   private readonly db: DatabaseSync;
   private readonly lock = new Mutex();
   private readonly direct: SqlExecutor;
+  /** Prepared statements by SQL text: preparing is most of the cost of a small query. */
+  private readonly statements = new Map<string, StatementSync>();
 
   constructor(readonly path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -56,9 +58,19 @@ export class SqliteDatabase implements Database {
     };
   }
 
+  private prepared(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= 1000) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   private all<T extends Row>(sql: string, params: readonly unknown[]): T[] {
     try {
-      return this.db.prepare(sql).all(...bind(params)) as T[];
+      return this.prepared(sql).all(...bind(params)) as T[];
     } catch (error) {
       throw translate(error);
     }
@@ -66,7 +78,7 @@ export class SqliteDatabase implements Database {
 
   private run(sql: string, params: readonly unknown[]): { rowCount: number } {
     try {
-      const result = this.db.prepare(sql).run(...bind(params));
+      const result = this.prepared(sql).run(...bind(params));
       return { rowCount: Number(result.changes) };
     } catch (error) {
       throw translate(error);
@@ -107,6 +119,7 @@ export class SqliteDatabase implements Database {
   async close(): Promise<void> {
     await this.lock.run(() => {
       if (!this.db.isOpen) return;
+      this.statements.clear();
       this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
       this.db.close();
     });
