@@ -16,7 +16,7 @@ endif
 # through Node's VM modules.
 JEST := NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning" jest --ci
 
-.PHONY: _npm-ci help setup build generate check-generated lint typecheck format postgres test test-unit test-contract test-feature bench demo serve clean
+.PHONY: _npm-ci help setup build generate check-generated lint typecheck format postgres chromium test test-unit test-contract test-feature bench demo serve clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -52,7 +52,10 @@ format: setup ## Fix formatting and safe lint findings
 postgres: ## Install PostgreSQL from Debian packages when missing (tests start their own cluster)
 	bash scripts/ensure-postgres.sh
 
-test: setup lint check-generated postgres ## Every test: unit, contract and feature tiers, on SQLite and PostgreSQL
+chromium: ## Install Debian's Chromium when missing (the browser feature tests drive it)
+	bash scripts/ensure-chromium.sh
+
+test: setup lint check-generated postgres chromium ## Every test: unit, contract and feature tiers, on SQLite and PostgreSQL
 	$(JEST)
 
 test-unit: build
@@ -61,7 +64,7 @@ test-unit: build
 test-contract: build postgres
 	$(JEST) --selectProjects contract
 
-test-feature: build postgres
+test-feature: build postgres chromium
 	$(JEST) --selectProjects feature
 
 bench: build postgres ## Benchmarks (figures and side-by-side ratios)

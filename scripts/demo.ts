@@ -1,13 +1,15 @@
 // `make demo`: the main job end to end on the embedded default (SQLite). Starts the reference
-// server on a fresh SQLite file, declares an auth scope and an integration through the management
-// API, changes it safely (If-Match), rotates its secret, shows the audit trail, and stops the
-// server. Grows with the project: the Pulumi and OAuth steps join it as they land.
+// server on a fresh SQLite file (development mode, with its demo user), declares an auth scope and
+// an integration through the management API, changes it safely (If-Match), signs in through the
+// authorization code grant with PKCE, calls a sample REST API with the token, rotates the secret,
+// shows the audit trail, and stops the server. The Pulumi steps join it as they land.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
+import { headlessLogin } from "./demo-login";
 
 const CLI = join(__dirname, "..", "server", "src", "cli.js");
 
@@ -57,6 +59,7 @@ async function main() {
       join(dir, "registry.db"),
       "--admin-token-file",
       tokenFile,
+      "--dev",
       "--log-level",
       "warn",
     ],
@@ -143,6 +146,38 @@ async function main() {
       { "if-match": created.etag ?? "" },
     );
     console.log(`  a second writer with the old ETag gets ${stale.status} ${stale.json.code}`);
+
+    step("Signing in as the demo user: authorize → login page → consent page → code → token (PKCE S256)");
+    const login = await headlessLogin({
+      base,
+      clientId: integration.clientId,
+      clientSecret: integration.clientSecret,
+      redirectUri: "https://expenses.example.com/oauth/callback",
+      username: "demo",
+      password: "demo-password",
+    });
+    console.log(`  consent page: “${login.consentTitle}”`);
+    console.log(
+      `  code received with iss=${login.iss}; token_type ${login.tokens.token_type}, expires_in ${login.tokens.expires_in} s, scope “${login.tokens.scope}”`,
+    );
+    const [, payload] = login.tokens.access_token.split(".");
+    const claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8"));
+    console.log(`  JWT access token for ${claims.sub}, may reach: ${claims.apis.join(", ")}`);
+    const incidents = await request(`${base}/api/now/table/incident`, {
+      headers: { authorization: `Bearer ${login.tokens.access_token}` },
+    });
+    const body = (await incidents.body.json()) as { result: { number: string }[] };
+    console.log(
+      `  GET /api/now/table/incident → ${incidents.statusCode}, ${body.result.length} incidents (${body.result.map((r) => r.number).join(", ")})`,
+    );
+    const write = await request(`${base}/api/now/table/incident`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${login.tokens.access_token}` },
+    });
+    const refusal = (await write.body.json()) as { rule: string; error_description: string };
+    console.log(
+      `  POST /api/now/table/incident → ${write.statusCode} (rule ${refusal.rule}: ${refusal.error_description})`,
+    );
 
     step("Rotating the client secret (as a console user might, out of band)");
     const rotated = await api("POST", `/integrations/${integration.id}/rotate-secret`);
