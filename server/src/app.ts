@@ -1,11 +1,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { buildOpenApiDocument, DEFAULT_KEY_RETENTION_DAYS } from "./contract";
-import { SigningKeys } from "./domain/oauth/keys";
-import { type OAuthContext, oauthRoutes } from "./routes/oauth";
-import { jwksRoutes } from "./routes/oauth/jwks";
-import { keyRoutes } from "./routes/management/keys";
-import { userRoutes } from "./routes/management/users";
 import { type Clock, systemClock } from "./domain/clock";
+import { SigningKeys } from "./domain/oauth/keys";
 import { Registry } from "./domain/registry";
 import { bearerAuth } from "./http/auth";
 import { installErrorHandling } from "./http/problem";
@@ -15,7 +11,11 @@ import { apiAccessPolicyRoutes } from "./routes/management/api-access-policies";
 import { auditRoutes } from "./routes/management/audit";
 import { authScopeRoutes } from "./routes/management/auth-scopes";
 import { integrationRoutes } from "./routes/management/integrations";
+import { keyRoutes } from "./routes/management/keys";
 import { restApiRoutes } from "./routes/management/rest-apis";
+import { userRoutes } from "./routes/management/users";
+import { type OAuthContext, oauthRoutes } from "./routes/oauth";
+import { jwksRoutes } from "./routes/oauth/jwks";
 import type { Database } from "./storage/database";
 import { VERSION } from "./version";
 
@@ -55,8 +55,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
   healthRoutes(app, options.db, () => closing);
 
   const registry = new Registry(options.db, clock);
-  const keys = options.keys ?? new SigningKeys(options.db, clock, { retentionDays: DEFAULT_KEY_RETENTION_DAYS });
-  const issuer = typeof options.issuer === "function" ? options.issuer : () => (options.issuer as string | undefined) ?? "http://localhost";
+  const keys =
+    options.keys ?? new SigningKeys(options.db, clock, { retentionDays: DEFAULT_KEY_RETENTION_DAYS });
+  const issuer =
+    typeof options.issuer === "function"
+      ? options.issuer
+      : () => (options.issuer as string | undefined) ?? "http://localhost";
   const oauth: OAuthContext = { db: options.db, clock, registry, keys, issuer };
   oauthRoutes(app, oauth);
   jwksRoutes(app, keys);

@@ -54,7 +54,9 @@ async function main(argv: string[]): Promise<void> {
     const port = Number(values.port ?? process.env.PORT ?? DEFAULT_SERVE_OPTIONS.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be 0..65535");
     if (values.issuer !== undefined && !/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(values.issuer)) {
-      throw new UsageError("--issuer must be an http(s) URL without query or fragment, e.g. https://auth.example.com");
+      throw new UsageError(
+        "--issuer must be an http(s) URL without query or fragment, e.g. https://auth.example.com",
+      );
     }
     await serve({
       port,
@@ -64,7 +66,9 @@ async function main(argv: string[]): Promise<void> {
       adminTokenFile: values["admin-token-file"] ?? DEFAULT_SERVE_OPTIONS.adminTokenFile,
       logLevel: (values["log-level"] ?? DEFAULT_SERVE_OPTIONS.logLevel) as LogLevel,
       keyRotationDays: positiveNumber(values["key-rotation-days"], "--key-rotation-days"),
-      keyRetentionDays: positiveNumber(values["key-retention-days"], "--key-retention-days") ?? DEFAULT_SERVE_OPTIONS.keyRetentionDays,
+      keyRetentionDays:
+        positiveNumber(values["key-retention-days"], "--key-retention-days") ??
+        DEFAULT_SERVE_OPTIONS.keyRetentionDays,
       dev: values.dev ?? false,
     });
     return;
@@ -79,11 +83,13 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   process.stdout.write(USAGE);
-  if (command !== undefined && command !== "help" && command !== "--help") throw new UsageError(`unknown command "${command}"`);
+  if (command !== undefined && command !== "help" && command !== "--help")
+    throw new UsageError(`unknown command "${command}"`);
 }
 
 main(process.argv.slice(2)).catch((error) => {
-  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+  const usage =
+    error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
   process.stderr.write(`inbound-oauth: ${(error as Error).message}\n`);
   process.exit(usage ? 2 : 1);
 });

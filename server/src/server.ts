@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app";
 import { bootstrapAdminToken, DEFAULT_ADMIN_TOKEN_FILE, prepareDatabase } from "./bootstrap";
+import { DEFAULT_KEY_RETENTION_DAYS } from "./contract";
 import { systemClock } from "./domain/clock";
 import { seedDemoUser } from "./domain/kinds/users";
 import { scheduleKeyRotation } from "./domain/oauth/key-schedule";
@@ -9,7 +10,6 @@ import { SigningKeys } from "./domain/oauth/keys";
 import { Registry } from "./domain/registry";
 import type { LogLevel } from "./logger";
 import { DEFAULT_SQLITE_PATH, describeLocation, openDatabase } from "./storage/open";
-import { DEFAULT_KEY_RETENTION_DAYS } from "./contract";
 
 export interface ServeOptions {
   port: number;

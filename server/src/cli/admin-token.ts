@@ -15,11 +15,15 @@ export async function adminTokenCommand(args: string[]): Promise<void> {
   if (action === "create") {
     const name = AdminTokenNameSchema.safeParse(values.name);
     if (!name.success) throw new UsageError("--name is required: letters, digits and . _ @ - (at most 100)");
-    if (!ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(", ")}`);
+    if (!ROLES.includes(values.role as Role))
+      throw new UsageError(`--role must be one of ${ROLES.join(", ")}`);
     const { token } = await withDatabase(location, (db) =>
-      db.transaction((tx) => createAdminToken(tx, name.data, values.role as Role, systemClock.now().toISOString())),
+      db.transaction((tx) =>
+        createAdminToken(tx, name.data, values.role as Role, systemClock.now().toISOString()),
+      ),
     ).catch((error) => {
-      if (error?.code === "STORAGE_UNIQUE_VIOLATION") throw new UsageError(`a token named "${name.data}" already exists`);
+      if (error?.code === "STORAGE_UNIQUE_VIOLATION")
+        throw new UsageError(`a token named "${name.data}" already exists`);
       throw error;
     });
     process.stderr.write(`Created admin token "${name.data}" (${values.role}). It is shown only now:\n`);

@@ -21,11 +21,12 @@ const USAGE = `users add NAME [--roles a,b] --password-stdin | list | remove NAM
 function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const errors = fieldErrors(result.error).map((e) => ({
-    path: e.path === "(body)" ? what : e.path,
-    message: e.message,
-  }));
-  throw new UsageError(`invalid ${what}: ${describeFieldErrors(errors)}`);
+  const errors = fieldErrors(result.error);
+  const root = errors.filter((e) => e.path === "(body)").map((e) => `${what} ${e.message}`);
+  const fields = errors.filter((e) => e.path !== "(body)");
+  throw new UsageError(
+    [...root, ...(fields.length ? [`invalid ${what}: ${describeFieldErrors(fields)}`] : [])].join("; "),
+  );
 }
 
 /** The password from standard input, minus one trailing newline (as `echo` or a here-string adds). */

@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { IdSchema, PageQueryShape } from "./common";
 
-export const RECORD_KINDS = ["integration", "authScope", "apiAccessPolicy", "restApi", "user", "signingKey"] as const;
+export const RECORD_KINDS = [
+  "integration",
+  "authScope",
+  "apiAccessPolicy",
+  "restApi",
+  "user",
+  "signingKey",
+] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export const AUDIT_ACTIONS = ["create", "update", "delete", "rotateSecret", "rotateKey"] as const;

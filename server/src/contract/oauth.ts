@@ -7,7 +7,8 @@ import { z } from "zod";
 export const OAUTH_ERRORS = {
   invalid_request: "A parameter is missing, repeated, malformed or not allowed here.",
   invalid_client: "Client authentication failed, or the client is unknown or inactive.",
-  invalid_grant: "The code or refresh token is invalid, expired, used, revoked, or issued to another client or redirect URI.",
+  invalid_grant:
+    "The code or refresh token is invalid, expired, used, revoked, or issued to another client or redirect URI.",
   unauthorized_client: "The client may not use this grant type.",
   unsupported_grant_type: "Only authorization_code and refresh_token are supported.",
   unsupported_response_type: "Only response_type=code is supported.",
@@ -23,8 +24,12 @@ export type OAuthErrorCode = keyof typeof OAUTH_ERRORS;
 const param = z.string().max(2048, "must be at most 2048 characters");
 
 /** PKCE code verifier and S256 challenge (RFC 7636 §4.1, §4.2). */
-export const CodeVerifierSchema = z.string().regex(/^[A-Za-z0-9._~-]{43,128}$/, "must be 43–128 characters of [A-Za-z0-9._~-]");
-export const CodeChallengeSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be a base64url SHA-256 (43 characters)");
+export const CodeVerifierSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._~-]{43,128}$/, "must be 43–128 characters of [A-Za-z0-9._~-]");
+export const CodeChallengeSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, "must be a base64url SHA-256 (43 characters)");
 
 /** The authorization request (query of /oauth_auth.do, or the form the consent page posts back). */
 export const AuthorizeParamsSchema = z.object({

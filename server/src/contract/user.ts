@@ -23,7 +23,9 @@ export const UserRoleSchema = z
 export const UserInputSchema = z.strictObject({
   name: UserNameSchema.describe("Login name. Unique."),
   password: PasswordSchema.optional().describe("Required on create; stored only as an scrypt hash."),
-  roles: distinctList(UserRoleSchema, 50).default([]).describe("Roles, which decide what the sample REST APIs allow."),
+  roles: distinctList(UserRoleSchema, 50)
+    .default([])
+    .describe("Roles, which decide what the sample REST APIs allow."),
   active: z.boolean().default(true).describe("Inactive users cannot log in."),
 });
 export type UserInput = z.infer<typeof UserInputSchema>;
@@ -31,4 +33,7 @@ export type UserInput = z.infer<typeof UserInputSchema>;
 export const UserSchema = UserInputSchema.omit({ password: true }).extend(RecordMetaShape);
 export type User = z.infer<typeof UserSchema>;
 
-export const UserListQuerySchema = z.strictObject({ ...PageQueryShape, name: z.string().max(100).optional() });
+export const UserListQuerySchema = z.strictObject({
+  ...PageQueryShape,
+  name: z.string().max(100).optional(),
+});

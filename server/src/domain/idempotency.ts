@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import type { SqlExecutor } from "../storage/database";
 import { ApiError } from "./api-error";
 
@@ -42,8 +42,14 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export function requestHash(method: string, path: string, body: unknown): string {
-  return sha256(`${method} ${path}\n${canonicalJson(body)}`);
+/**
+ * Identifies the request a key was first used for. Keyed with the Idempotency-Key (HMAC), so the
+ * stored value cannot be used to test guesses of a body's secrets (a user's password) offline.
+ */
+export function requestHash(idempotencyKey: string, method: string, path: string, body: unknown): string {
+  return createHmac("sha256", idempotencyKey)
+    .update(`${method} ${path}\n${canonicalJson(body)}`)
+    .digest("base64url");
 }
 
 function sealKey(idempotencyKey: string, salt: Buffer): Buffer {

@@ -74,7 +74,9 @@ function parse(stored: string): Parsed | undefined {
   if (N === undefined || r === undefined || p === undefined || !salt || !hash) return undefined;
   // N must be a power of two greater than 1.
   if (N < 2 || (N & (N - 1)) !== 0) return undefined;
-  if (salt.length < 8 || hash.length < 16 || hash.length > 64) return undefined;
+  // Exactly the lengths this module writes: a shorter hash would be checked against a prefix of
+  // scrypt's output, and a truncated record could still match.
+  if (salt.length !== SALT_LENGTH || hash.length !== KEY_LENGTH) return undefined;
   return { N, r, p, salt, hash };
 }
 

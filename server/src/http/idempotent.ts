@@ -41,7 +41,7 @@ export async function idempotentPost(
   }
   checkKeyFormat(key);
   const tokenId = principalOf(request).tokenId;
-  const hash = requestHash(request.method, request.url, request.body);
+  const hash = requestHash(key, request.method, request.url, request.body);
   const earlier = await findReplay(db, tokenId, key, hash, clock.now());
   if (earlier) return send(reply, earlier.response, true);
   try {

@@ -29,37 +29,46 @@ describe("canonicalJson", () => {
   });
 });
 
+const KEY = "0b6f4a52-8d0e-4c55-9a57-2f7d2f7b3c11";
+
 describe("requestHash", () => {
+  it("depends on the Idempotency-Key, so a stored hash cannot test guesses of the body", () => {
+    const body = { name: "u", password: "correct horse battery" };
+    expect(requestHash(KEY, "POST", "/api/v1/users", body)).not.toBe(
+      requestHash(`${KEY}x`, "POST", "/api/v1/users", body),
+    );
+  });
+
   const body = { name: "Web app", redirectUrls: ["https://app.example.com/cb"] };
-  const base = requestHash("POST", "/api/v1/integrations", body);
+  const base = requestHash(KEY, "POST", "/api/v1/integrations", body);
 
   it("is the same for the same request, whatever the key order of its body", () => {
     expect(
-      requestHash("POST", "/api/v1/integrations", { redirectUrls: body.redirectUrls, name: body.name }),
+      requestHash(KEY, "POST", "/api/v1/integrations", { redirectUrls: body.redirectUrls, name: body.name }),
     ).toBe(base);
   });
 
   it("differs by method", () => {
-    expect(requestHash("PUT", "/api/v1/integrations", body)).not.toBe(base);
+    expect(requestHash(KEY, "PUT", "/api/v1/integrations", body)).not.toBe(base);
   });
 
   it("differs by path", () => {
-    expect(requestHash("POST", "/api/v1/auth-scopes", body)).not.toBe(base);
-    expect(requestHash("POST", "/api/v1/integrations?x=1", body)).not.toBe(base);
+    expect(requestHash(KEY, "POST", "/api/v1/auth-scopes", body)).not.toBe(base);
+    expect(requestHash(KEY, "POST", "/api/v1/integrations?x=1", body)).not.toBe(base);
   });
 
   it("differs by body", () => {
-    expect(requestHash("POST", "/api/v1/integrations", { ...body, name: "Web app 2" })).not.toBe(base);
-    expect(requestHash("POST", "/api/v1/integrations", undefined)).not.toBe(base);
+    expect(requestHash(KEY, "POST", "/api/v1/integrations", { ...body, name: "Web app 2" })).not.toBe(base);
+    expect(requestHash(KEY, "POST", "/api/v1/integrations", undefined)).not.toBe(base);
   });
 
   it("cannot be confused by moving text between path and body", () => {
-    expect(requestHash("POST", "/a\nnull", undefined)).not.toBe(requestHash("POST", "/a", "null"));
+    expect(requestHash(KEY, "POST", "/a\nnull", undefined)).not.toBe(requestHash(KEY, "POST", "/a", "null"));
   });
 
   it("is a SHA-256 in URL-safe base64 that does not contain the body", () => {
     expect(base).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(requestHash("POST", "/x", { clientSecret: "s".repeat(40) })).not.toContain("s".repeat(40));
+    expect(requestHash(KEY, "POST", "/x", { clientSecret: "s".repeat(40) })).not.toContain("s".repeat(40));
   });
 });
 

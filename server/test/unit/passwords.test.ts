@@ -60,17 +60,4 @@ describe("password hashing (scrypt)", () => {
     expect(await verifyPassword("demo-password", DUMMY_PASSWORD_HASH)).toBe(false);
     expect(await verifyPassword("", DUMMY_PASSWORD_HASH)).toBe(false);
   });
-
-  test("verifying against the dummy hash costs about as much as against a real one", async () => {
-    const time = async (hash: string) => {
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < 3; i++) await verifyPassword("some wrong password", hash);
-      return Number(process.hrtime.bigint() - start);
-    };
-    await time(stored); // warm up
-    const real = await time(stored);
-    const dummy = await time(DUMMY_PASSWORD_HASH);
-    expect(dummy / real).toBeGreaterThan(0.33);
-    expect(dummy / real).toBeLessThan(3);
-  });
 });

@@ -35,13 +35,27 @@ async function endSessions(tx: SqlExecutor, userId: string): Promise<void> {
   await tx.execute("DELETE FROM login_sessions WHERE user_id = ?", [userId]);
 }
 
+/** What is worked out before the write's transaction: scrypt is slow, and SQLite has one writer. */
+interface PasswordWork {
+  /** The new hash, or undefined when the request carries no password or the current one. */
+  hash?: string;
+}
+
 /**
  * Users: the password is hashed with scrypt into user_passwords and never enters the record or the
  * audit log (which says only that it changed). A replace without a password keeps the current one.
  */
 export function userBehaviour(now: () => string): KindBehaviour<UserInput> {
   return {
-    async prepareCreate(_tx, input): Promise<Prepared> {
+    async precompute(db, input, id): Promise<PasswordWork> {
+      if (input.password === undefined) return {};
+      const current = id === undefined ? undefined : await storedHash(db, id);
+      // Sending the current password again (a declarative re-apply) is not a change.
+      if (current !== undefined && (await verifyPassword(input.password, current))) return {};
+      return { hash: await hashPassword(input.password) };
+    },
+
+    async prepareCreate(_tx, input, precomputed): Promise<Prepared> {
       if (input.password === undefined) {
         throw new ApiError(
           "VALIDATION_FAILED",
@@ -49,7 +63,7 @@ export function userBehaviour(now: () => string): KindBehaviour<UserInput> {
           { errors: [{ path: "password", message: "is required when creating a user" }] },
         );
       }
-      const hash = await hashPassword(input.password);
+      const hash = (precomputed as PasswordWork | undefined)?.hash ?? (await hashPassword(input.password));
       return {
         fields: fieldsOf(input),
         after: (tx, id) => storeHash(tx, id, hash, now()),
@@ -57,24 +71,19 @@ export function userBehaviour(now: () => string): KindBehaviour<UserInput> {
       };
     },
 
-    async prepareReplace(tx, input, previous: StoredRecord): Promise<Prepared> {
+    async prepareReplace(_tx, input, previous: StoredRecord, precomputed): Promise<Prepared> {
       const fields = fieldsOf(input);
       const deactivated = previous.fields.active !== false && fields.active === false;
-      if (input.password !== undefined) {
-        const current = await storedHash(tx, previous.id);
-        // Sending the current password again (a declarative re-apply) is not a change.
-        const same = current !== undefined && (await verifyPassword(input.password, current));
-        if (!same) {
-          const hash = await hashPassword(input.password);
-          return {
-            fields,
-            after: async (tx, id) => {
-              await storeHash(tx, id, hash, now());
-              await endSessions(tx, id);
-            },
-            secretChanges: PASSWORD_CHANGED,
-          };
-        }
+      const hash = (precomputed as PasswordWork | undefined)?.hash;
+      if (hash !== undefined) {
+        return {
+          fields,
+          after: async (tx, id) => {
+            await storeHash(tx, id, hash, now());
+            await endSessions(tx, id);
+          },
+          secretChanges: PASSWORD_CHANGED,
+        };
       }
       return deactivated ? { fields, after: endSessions } : { fields };
     },

@@ -62,12 +62,18 @@ export async function decideApiAccess(
     }
   }
   if (client.enforceTokenRestriction) {
-    const policies = await allOf<{ name: string; restApis: string[]; integrations: string[]; applyToAllIntegrations: boolean; active: boolean }>(
-      db,
-      API_ACCESS_POLICY,
-    );
+    const policies = await allOf<{
+      name: string;
+      restApis: string[];
+      integrations: string[];
+      applyToAllIntegrations: boolean;
+      active: boolean;
+    }>(db, API_ACCESS_POLICY);
     const allowing = policies.some(
-      (p) => p.active && p.restApis.includes(apiName) && (p.applyToAllIntegrations || p.integrations.includes(client.name)),
+      (p) =>
+        p.active &&
+        p.restApis.includes(apiName) &&
+        (p.applyToAllIntegrations || p.integrations.includes(client.name)),
     );
     if (!allowing) {
       return {
@@ -81,7 +87,11 @@ export async function decideApiAccess(
 }
 
 /** The catalog APIs a token with these scopes may reach now (roles aside): the JWT `apis` claim. */
-export async function reachableApis(db: SqlExecutor, client: Client, tokenScopes: readonly string[]): Promise<string[]> {
+export async function reachableApis(
+  db: SqlExecutor,
+  client: Client,
+  tokenScopes: readonly string[],
+): Promise<string[]> {
   const apis = await allOf<{ name: string }>(db, REST_API);
   const reachable: string[] = [];
   for (const api of apis) {

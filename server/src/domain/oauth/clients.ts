@@ -20,7 +20,9 @@ export async function findClientById(db: SqlExecutor, id: string): Promise<Clien
 
 /** Checks a confidential client's secret against its stored hash, in constant time. */
 export async function clientSecretMatches(db: SqlExecutor, client: Client, secret: string): Promise<boolean> {
-  const rows = await db.query<{ hash: string }>("SELECT hash FROM client_secrets WHERE integration_id = ?", [client.id]);
+  const rows = await db.query<{ hash: string }>("SELECT hash FROM client_secrets WHERE integration_id = ?", [
+    client.id,
+  ]);
   const row = rows[0];
   return row !== undefined && verifySecret(secret, row.hash);
 }

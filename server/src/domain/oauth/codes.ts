@@ -56,7 +56,9 @@ export interface StoredCode {
 /** The code's record, whatever its state (the caller checks expiry, use and bindings). */
 export async function findCode(db: SqlExecutor, code: string): Promise<StoredCode | undefined> {
   const codeHash = credentialHash(code);
-  const row = (await db.query<CodeRow>("SELECT * FROM authorization_codes WHERE code_hash = ?", [codeHash]))[0];
+  const row = (
+    await db.query<CodeRow>("SELECT * FROM authorization_codes WHERE code_hash = ?", [codeHash])
+  )[0];
   if (!row) return undefined;
   return {
     codeHash,

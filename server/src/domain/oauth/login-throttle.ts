@@ -51,7 +51,8 @@ export class LoginThrottle {
 
   fail(user: string, address: string): void {
     const now = this.clock.now().getTime();
-    for (const [key, limit] of this.keys(user, address)) this.failures.set(key, [...this.recent(key, limit), now]);
+    for (const [key, limit] of this.keys(user, address))
+      this.failures.set(key, [...this.recent(key, limit), now]);
   }
 
   succeed(user: string): void {

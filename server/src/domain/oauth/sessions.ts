@@ -9,12 +9,15 @@ export const SESSION_LIFETIME_SECONDS = 8 * 60 * 60;
 export async function createSession(db: SqlExecutor, clock: Clock, userId: string): Promise<string> {
   const id = randomCredential();
   const now = clock.now();
-  await db.execute("INSERT INTO login_sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)", [
-    credentialHash(id),
-    userId,
-    now.toISOString(),
-    new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000).toISOString(),
-  ]);
+  await db.execute(
+    "INSERT INTO login_sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    [
+      credentialHash(id),
+      userId,
+      now.toISOString(),
+      new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000).toISOString(),
+    ],
+  );
   return id;
 }
 

@@ -29,7 +29,14 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 async function insertToken(
   db: SqlExecutor,
-  row: { id: string; kind: "access" | "refresh"; hash: string | null; grant: Grant; now: Date; expires: Date },
+  row: {
+    id: string;
+    kind: "access" | "refresh";
+    hash: string | null;
+    grant: Grant;
+    now: Date;
+    expires: Date;
+  },
 ) {
   await db.execute(
     `INSERT INTO oauth_tokens (id, kind, token_hash, integration_id, user_id, scope, family_id, created_at, expires_at)
@@ -58,7 +65,11 @@ export async function issueTokens(ctx: TokenContext, grant: Grant): Promise<Toke
   if (client.tokenFormat === "JWT") {
     const key = ctx.signingKey ?? (await ctx.keys.active());
     const scopes = grant.scope ? grant.scope.split(" ") : [];
-    accessToken = await new SignJWT({ client_id: client.clientId, scope: grant.scope, apis: await reachableApis(ctx.db, client, scopes) })
+    accessToken = await new SignJWT({
+      client_id: client.clientId,
+      scope: grant.scope,
+      apis: await reachableApis(ctx.db, client, scopes),
+    })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "at+jwt" })
       .setIssuer(ctx.issuer)
       .setSubject(grant.user.name)
@@ -70,7 +81,14 @@ export async function issueTokens(ctx: TokenContext, grant: Grant): Promise<Toke
     await insertToken(ctx.db, { id, kind: "access", hash: null, grant, now, expires: accessExpires });
   } else {
     accessToken = randomCredential();
-    await insertToken(ctx.db, { id, kind: "access", hash: credentialHash(accessToken), grant, now, expires: accessExpires });
+    await insertToken(ctx.db, {
+      id,
+      kind: "access",
+      hash: credentialHash(accessToken),
+      grant,
+      now,
+      expires: accessExpires,
+    });
   }
   const refreshToken = randomCredential();
   const refreshExpires = new Date(now.getTime() + client.refreshTokenLifespan * 1000);
@@ -93,8 +111,12 @@ export async function issueTokens(ctx: TokenContext, grant: Grant): Promise<Toke
 
 export async function revokeFamily(db: SqlExecutor, clock: Clock, familyId: string): Promise<number> {
   const now = clock.now().toISOString();
-  return (await db.execute("UPDATE oauth_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", [now, familyId]))
-    .rowCount;
+  return (
+    await db.execute("UPDATE oauth_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", [
+      now,
+      familyId,
+    ])
+  ).rowCount;
 }
 
 export interface TokenRow extends Record<string, unknown> {
@@ -119,12 +141,21 @@ export type RefreshOutcome =
  * Spends a refresh token of this client, once: a second use of a rotated token is reuse, and the
  * caller revokes its whole family (RFC 9700 §4.14.2). Another client's token is refused unspent.
  */
-export async function spendRefreshToken(db: SqlExecutor, clock: Clock, client: Client, token: string): Promise<RefreshOutcome> {
+export async function spendRefreshToken(
+  db: SqlExecutor,
+  clock: Clock,
+  client: Client,
+  token: string,
+): Promise<RefreshOutcome> {
   const hash = credentialHash(token);
-  const rows = await db.query<TokenRow>("SELECT * FROM oauth_tokens WHERE token_hash = ? AND kind = 'refresh'", [hash]);
+  const rows = await db.query<TokenRow>(
+    "SELECT * FROM oauth_tokens WHERE token_hash = ? AND kind = 'refresh'",
+    [hash],
+  );
   const row = rows[0];
   const now = clock.now().toISOString();
-  if (!row || row.integration_id !== client.id) return { outcome: "invalid", reason: "The refresh token is not valid for this client." };
+  if (!row || row.integration_id !== client.id)
+    return { outcome: "invalid", reason: "The refresh token is not valid for this client." };
   if (row.revoked_at) return { outcome: "invalid", reason: "The refresh token was revoked." };
   if (row.rotated_at) return { outcome: "reused", familyId: row.family_id };
   if (row.expires_at <= now) return { outcome: "invalid", reason: "The refresh token expired." };
@@ -155,7 +186,11 @@ function looksLikeJwt(token: string): boolean {
  * Resolves an access or refresh token to its live record, in the order the APIs enforce: valid
  * (signature or lookup), not expired, not revoked, its client still active.
  */
-export async function checkToken(ctx: TokenContext, token: string, kind: "access" | "refresh" | "any"): Promise<TokenCheck> {
+export async function checkToken(
+  ctx: TokenContext,
+  token: string,
+  kind: "access" | "refresh" | "any",
+): Promise<TokenCheck> {
   if (token.length > 4096) return { active: false, reason: "The token is not valid." };
   let row: TokenRow | undefined;
   let claims: Record<string, unknown> | undefined;
@@ -179,19 +214,29 @@ export async function checkToken(ctx: TokenContext, token: string, kind: "access
       claims = verified.payload as Record<string, unknown>;
     } catch (error) {
       const code = (error as { code?: string }).code;
-      return { active: false, reason: code === "ERR_JWT_EXPIRED" ? "The token expired." : "The token is not valid." };
+      return {
+        active: false,
+        reason: code === "ERR_JWT_EXPIRED" ? "The token expired." : "The token is not valid.",
+      };
     }
     row = (await ctx.db.query<TokenRow>("SELECT * FROM oauth_tokens WHERE id = ?", [String(claims.jti)]))[0];
   } else {
-    row = (await ctx.db.query<TokenRow>("SELECT * FROM oauth_tokens WHERE token_hash = ?", [credentialHash(token)]))[0];
+    row = (
+      await ctx.db.query<TokenRow>("SELECT * FROM oauth_tokens WHERE token_hash = ?", [credentialHash(token)])
+    )[0];
   }
-  if (!row || (kind !== "any" && row.kind !== kind)) return { active: false, reason: "The token is not valid." };
+  if (!row || (kind !== "any" && row.kind !== kind))
+    return { active: false, reason: "The token is not valid." };
   if (row.expires_at <= ctx.clock.now().toISOString()) return { active: false, reason: "The token expired." };
   if (row.revoked_at) return { active: false, reason: "The token was revoked." };
-  if (row.kind === "refresh" && row.rotated_at) return { active: false, reason: "The refresh token was already used." };
+  if (row.kind === "refresh" && row.rotated_at)
+    return { active: false, reason: "The refresh token was already used." };
   const client = await findClientById(ctx.db, row.integration_id);
   if (!client || !client.active) return { active: false, reason: "The token's client is inactive or gone." };
-  const users = await ctx.db.query<{ name: string; document: string }>("SELECT name, document FROM users WHERE id = ?", [row.user_id]);
+  const users = await ctx.db.query<{ name: string; document: string }>(
+    "SELECT name, document FROM users WHERE id = ?",
+    [row.user_id],
+  );
   const user = users[0];
   if (!user) return { active: false, reason: "The token's user is gone." };
   const document = JSON.parse(user.document) as { roles?: string[]; active?: boolean };
@@ -205,9 +250,15 @@ export async function revokeToken(ctx: TokenContext, client: Client, token: stri
   let row: TokenRow | undefined;
   if (check.active) row = check.token.row;
   else if (!looksLikeJwt(token)) {
-    row = (await ctx.db.query<TokenRow>("SELECT * FROM oauth_tokens WHERE token_hash = ?", [credentialHash(token)]))[0];
+    row = (
+      await ctx.db.query<TokenRow>("SELECT * FROM oauth_tokens WHERE token_hash = ?", [credentialHash(token)])
+    )[0];
   }
   if (!row || row.integration_id !== client.id) return;
   if (row.kind === "refresh") await revokeFamily(ctx.db, ctx.clock, row.family_id);
-  else await ctx.db.execute("UPDATE oauth_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [ctx.clock.now().toISOString(), row.id]);
+  else
+    await ctx.db.execute("UPDATE oauth_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [
+      ctx.clock.now().toISOString(),
+      row.id,
+    ]);
 }

@@ -35,8 +35,13 @@ export interface Prepared {
 }
 
 export interface KindBehaviour<I extends { name: string }> {
-  prepareCreate(tx: SqlExecutor, input: I): Promise<Prepared>;
-  prepareReplace(tx: SqlExecutor, input: I, previous: StoredRecord): Promise<Prepared>;
+  /**
+   * Slow work that needs no lock (hashing a password), done before the write's transaction
+   * starts; its result is handed to prepareCreate/prepareReplace.
+   */
+  precompute?(db: SqlExecutor, input: I, id?: string): Promise<unknown>;
+  prepareCreate(tx: SqlExecutor, input: I, precomputed?: unknown): Promise<Prepared>;
+  prepareReplace(tx: SqlExecutor, input: I, previous: StoredRecord, precomputed?: unknown): Promise<Prepared>;
   /** Refuses a delete for a reason of the kind's own (deletion protection, built-in). */
   checkDelete?(record: StoredRecord): void;
 }
@@ -106,9 +111,10 @@ export class RecordService<I extends { name: string }> {
    * records (an idempotent response) commits with the write or not at all.
    */
   async create<R = Outcome>(actor: string, input: I, finish?: Finish<R>): Promise<R> {
+    const precomputed = await this.behaviour.precompute?.(this.db, input);
     return this.guard(input, async (tx) => {
       await this.refuseTaken(tx, input);
-      const prepared = await this.behaviour.prepareCreate(tx, input);
+      const prepared = await this.behaviour.prepareCreate(tx, input, precomputed);
       const id = uuidv7();
       const now = this.clock.now().toISOString();
       await insertRecord(tx, this.spec, id, { name: input.name, fields: prepared.fields }, now);
@@ -148,12 +154,13 @@ export class RecordService<I extends { name: string }> {
     expectedVersion: number | undefined,
     input: I,
   ): Promise<View> {
+    const precomputed = await this.behaviour.precompute?.(this.db, input, id);
     return this.guard(
       input,
       async (tx) => {
         const previous = await this.loadAt(tx, id, expectedVersion);
         await this.refuseTaken(tx, input, id);
-        const prepared = await this.behaviour.prepareReplace(tx, input, previous);
+        const prepared = await this.behaviour.prepareReplace(tx, input, previous, precomputed);
         return this.commitUpdate(tx, actor, "update", previous, input.name, prepared);
       },
       id,

@@ -1,9 +1,9 @@
-import { AUTH_SCOPE } from "../../domain/records/kinds";
-import { listRecords } from "../../domain/records/store";
-import { type Client, findClient } from "../../domain/oauth/clients";
-import { matchRedirectUri } from "../../domain/oauth/redirects";
 import type { OAuthErrorCode } from "../../contract";
 import { CodeChallengeSchema } from "../../contract";
+import { type Client, findClient } from "../../domain/oauth/clients";
+import { matchRedirectUri } from "../../domain/oauth/redirects";
+import { AUTH_SCOPE } from "../../domain/records/kinds";
+import { listRecords } from "../../domain/records/store";
 import type { SqlExecutor } from "../../storage/database";
 
 /** The parameters of an authorization request that the login and consent steps carry along. */
@@ -21,7 +21,13 @@ export type AuthorizeOutcome =
   /** Shown as a page; never redirected, since the client or redirect URI cannot be trusted. */
   | { kind: "page"; status: number; title: string; message: string }
   /** Sent back to the client's redirect URI (RFC 6749 §4.1.2.1). */
-  | { kind: "redirect-error"; redirectUri: string; error: OAuthErrorCode; description: string; state?: string }
+  | {
+      kind: "redirect-error";
+      redirectUri: string;
+      error: OAuthErrorCode;
+      description: string;
+      state?: string;
+    }
   | {
       kind: "valid";
       client: Client;
@@ -42,15 +48,29 @@ export async function checkAuthorizeRequest(
   params: Record<string, string>,
   repeated: string | undefined,
 ): Promise<AuthorizeOutcome> {
-  const page = (status: number, title: string, message: string): AuthorizeOutcome => ({ kind: "page", status, title, message });
-  if (!params.client_id) return page(400, "Missing client_id", "The request does not say which application is asking (client_id).");
+  const page = (status: number, title: string, message: string): AuthorizeOutcome => ({
+    kind: "page",
+    status,
+    title,
+    message,
+  });
+  if (!params.client_id)
+    return page(
+      400,
+      "Missing client_id",
+      "The request does not say which application is asking (client_id).",
+    );
   const client = await findClient(db, params.client_id);
   if (!client) return page(400, "Unknown application", "No application is registered with this client_id.");
   let redirectUri: string;
   if (params.redirect_uri !== undefined) {
     const matched = matchRedirectUri(client.redirectUrls, params.redirect_uri);
     if (!matched) {
-      return page(400, "Redirect URL not registered", "The redirect_uri of this request is not one of the application's registered redirect URLs.");
+      return page(
+        400,
+        "Redirect URL not registered",
+        "The redirect_uri of this request is not one of the application's registered redirect URLs.",
+      );
     }
     redirectUri = matched;
   } else {
@@ -59,7 +79,12 @@ export async function checkAuthorizeRequest(
   if (repeated === "client_id" || repeated === "redirect_uri") {
     return page(400, "Invalid request", `The parameter ${repeated} is repeated.`);
   }
-  if (!client.active) return page(403, "Application disabled", `The application "${client.name}" is inactive and cannot sign you in.`);
+  if (!client.active)
+    return page(
+      403,
+      "Application disabled",
+      `The application "${client.name}" is inactive and cannot sign you in.`,
+    );
   const state = params.state;
   const fail = (error: OAuthErrorCode, description: string): AuthorizeOutcome => ({
     kind: "redirect-error",
@@ -70,26 +95,41 @@ export async function checkAuthorizeRequest(
   });
   if (repeated) return fail("invalid_request", `The parameter ${repeated} is repeated.`);
   if (!params.response_type) return fail("invalid_request", "response_type is required (use code).");
-  if (params.response_type !== "code") return fail("unsupported_response_type", "Only response_type=code is supported.");
+  if (params.response_type !== "code")
+    return fail("unsupported_response_type", "Only response_type=code is supported.");
   const challenge = params.code_challenge;
   const method = params.code_challenge_method;
   if (method !== undefined && method !== "S256") {
     return fail("invalid_request", "code_challenge_method must be S256 (plain is not accepted).");
   }
   if (challenge !== undefined) {
-    if (method === undefined) return fail("invalid_request", "code_challenge_method is required and must be S256 (plain is not accepted).");
+    if (method === undefined)
+      return fail(
+        "invalid_request",
+        "code_challenge_method is required and must be S256 (plain is not accepted).",
+      );
     if (!CodeChallengeSchema.safeParse(challenge).success) {
-      return fail("invalid_request", "code_challenge must be the base64url SHA-256 of the code verifier (43 characters).");
+      return fail(
+        "invalid_request",
+        "code_challenge must be the base64url SHA-256 of the code verifier (43 characters).",
+      );
     }
   } else if (method !== undefined) {
     return fail("invalid_request", "code_challenge_method was sent without code_challenge.");
   } else if (client.publicClient) {
-    return fail("invalid_request", "This is a public client: PKCE is required (code_challenge with code_challenge_method=S256).");
+    return fail(
+      "invalid_request",
+      "This is a public client: PKCE is required (code_challenge with code_challenge_method=S256).",
+    );
   }
-  const requested = params.scope === undefined ? client.authScopes : [...new Set(params.scope.split(" ").filter(Boolean))];
+  const requested =
+    params.scope === undefined ? client.authScopes : [...new Set(params.scope.split(" ").filter(Boolean))];
   const unknown = requested.filter((name) => !client.authScopes.includes(name));
   if (unknown.length > 0) {
-    return fail("invalid_scope", `The application may not request ${unknown.join(", ")}; it may request: ${client.authScopes.join(" ") || "no scopes"}.`);
+    return fail(
+      "invalid_scope",
+      `The application may not request ${unknown.join(", ")}; it may request: ${client.authScopes.join(" ") || "no scopes"}.`,
+    );
   }
   const scopes: { name: string; description: string }[] = [];
   for (const name of requested) {
@@ -109,9 +149,14 @@ export async function checkAuthorizeRequest(
 }
 
 /** The client's redirect URI with the response parameters added (its own query kept), and iss (RFC 9207). */
-export function redirectWith(redirectUri: string, params: Record<string, string | undefined>, issuer: string): string {
+export function redirectWith(
+  redirectUri: string,
+  params: Record<string, string | undefined>,
+  issuer: string,
+): string {
   const url = new URL(redirectUri);
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined) url.searchParams.set(key, value);
   url.searchParams.set("iss", issuer);
   return url.toString();
 }

@@ -20,7 +20,11 @@ export function authorizeRoutes(app: FastifyInstance, ctx: OAuthContext): void {
     const outcome = await checkAuthorizeRequest(ctx.db, params, repeated);
     if (outcome.kind === "page") return sendErrorPage(reply, outcome.status, outcome.title, outcome.message);
     if (outcome.kind === "redirect-error") {
-      const target = redirectWith(outcome.redirectUri, { error: outcome.error, error_description: outcome.description, state: outcome.state }, ctx.issuer());
+      const target = redirectWith(
+        outcome.redirectUri,
+        { error: outcome.error, error_description: outcome.description, state: outcome.state },
+        ctx.issuer(),
+      );
       return reply.header("cache-control", "no-store").redirect(target, 302);
     }
     const user = await sessionUser(ctx.db, ctx.clock, readCookie(request, SESSION_COOKIE));

@@ -13,7 +13,8 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
-  if (colon < 0) throw new OAuthError("invalid_client", "The Basic credentials must be client_id:client_secret.");
+  if (colon < 0)
+    throw new OAuthError("invalid_client", "The Basic credentials must be client_id:client_secret.");
   try {
     return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
   } catch {
@@ -32,16 +33,27 @@ export async function authenticateClient(
   form: Record<string, string>,
 ): Promise<Client> {
   const basic = basicCredentials(request.headers.authorization);
-  if (basic && (form.client_secret !== undefined || (form.client_id !== undefined && form.client_id !== basic.id))) {
-    throw new OAuthError("invalid_request", "Use one client authentication method: Basic or client_secret in the body, not both.");
+  if (
+    basic &&
+    (form.client_secret !== undefined || (form.client_id !== undefined && form.client_id !== basic.id))
+  ) {
+    throw new OAuthError(
+      "invalid_request",
+      "Use one client authentication method: Basic or client_secret in the body, not both.",
+    );
   }
   const clientId = basic?.id ?? form.client_id;
   const secret = basic?.secret ?? form.client_secret;
-  if (!clientId) throw new OAuthError("invalid_client", "Authenticate the client: HTTP Basic, or client_id (and client_secret) in the body.");
+  if (!clientId)
+    throw new OAuthError(
+      "invalid_client",
+      "Authenticate the client: HTTP Basic, or client_id (and client_secret) in the body.",
+    );
   const client = await findClient(db, clientId);
   if (!client) throw new OAuthError("invalid_client", "Unknown client or wrong secret.");
   if (client.publicClient) {
-    if (secret !== undefined) throw new OAuthError("invalid_client", "A public client has no secret; send only client_id.");
+    if (secret !== undefined)
+      throw new OAuthError("invalid_client", "A public client has no secret; send only client_id.");
   } else if (secret === undefined || !(await clientSecretMatches(db, client, secret))) {
     throw new OAuthError("invalid_client", "Unknown client or wrong secret.");
   }

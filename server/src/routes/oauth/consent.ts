@@ -13,20 +13,44 @@ export function consentRoutes(app: FastifyInstance, ctx: OAuthContext): void {
   app.post("/oauth/consent", async (request, reply) => {
     const { params: form, repeated } = singleValued(request.body);
     if (!csrfValid(request, form.csrf_token)) {
-      return sendErrorPage(reply, 403, "Form expired", "This form is no longer valid (missing or wrong CSRF token). Go back to the application and start again.");
+      return sendErrorPage(
+        reply,
+        403,
+        "Form expired",
+        "This form is no longer valid (missing or wrong CSRF token). Go back to the application and start again.",
+      );
     }
     const user = await sessionUser(ctx.db, ctx.clock, readCookie(request, SESSION_COOKIE));
-    if (!user) return sendErrorPage(reply, 401, "Signed out", "Your session ended. Go back to the application and start again.");
-    const params = Object.fromEntries(AUTHORIZE_PARAMS.flatMap((name) => (form[name] === undefined ? [] : [[name, form[name]!]])));
+    if (!user)
+      return sendErrorPage(
+        reply,
+        401,
+        "Signed out",
+        "Your session ended. Go back to the application and start again.",
+      );
+    const params = Object.fromEntries(
+      AUTHORIZE_PARAMS.flatMap((name) => (form[name] === undefined ? [] : [[name, form[name]!]])),
+    );
     const outcome = await checkAuthorizeRequest(ctx.db, params, repeated);
     if (outcome.kind === "page") return sendErrorPage(reply, outcome.status, outcome.title, outcome.message);
     const issuer = ctx.issuer();
     if (outcome.kind === "redirect-error") {
-      return reply.redirect(redirectWith(outcome.redirectUri, { error: outcome.error, error_description: outcome.description, state: outcome.state }, issuer), 303);
+      return reply.redirect(
+        redirectWith(
+          outcome.redirectUri,
+          { error: outcome.error, error_description: outcome.description, state: outcome.state },
+          issuer,
+        ),
+        303,
+      );
     }
     if (form.decision !== "approve") {
       return reply.redirect(
-        redirectWith(outcome.redirectUri, { error: "access_denied", error_description: "The user denied the request.", state: outcome.state }, issuer),
+        redirectWith(
+          outcome.redirectUri,
+          { error: "access_denied", error_description: "The user denied the request.", state: outcome.state },
+          issuer,
+        ),
         303,
       );
     }
@@ -38,6 +62,8 @@ export function consentRoutes(app: FastifyInstance, ctx: OAuthContext): void {
       scope: outcome.scope,
       codeChallenge: outcome.codeChallenge,
     });
-    return reply.header("cache-control", "no-store").redirect(redirectWith(outcome.redirectUri, { code, state: outcome.state }, issuer), 303);
+    return reply
+      .header("cache-control", "no-store")
+      .redirect(redirectWith(outcome.redirectUri, { code, state: outcome.state }, issuer), 303);
   });
 }

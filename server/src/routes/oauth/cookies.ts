@@ -15,11 +15,17 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
 }
 
 /** HttpOnly, SameSite=Lax (the authorize request arrives by cross-site navigation), Secure on https. */
-export function setCookie(reply: FastifyReply, name: string, value: string, options: { secure: boolean; maxAge?: number }) {
+export function setCookie(
+  reply: FastifyReply,
+  name: string,
+  value: string,
+  options: { secure: boolean; maxAge?: number },
+) {
   const attributes = [`${name}=${encodeURIComponent(value)}`, "Path=/", "HttpOnly", "SameSite=Lax"];
   if (options.secure) attributes.push("Secure");
   if (options.maxAge !== undefined) attributes.push(`Max-Age=${options.maxAge}`);
   const previous = reply.getHeader("set-cookie");
-  const list = previous === undefined ? [] : Array.isArray(previous) ? previous.map(String) : [String(previous)];
+  const list =
+    previous === undefined ? [] : Array.isArray(previous) ? previous.map(String) : [String(previous)];
   reply.header("set-cookie", [...list, attributes.join("; ")]);
 }

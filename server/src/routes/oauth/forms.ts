@@ -6,14 +6,19 @@ export type FormBody = Record<string, string | string[]>;
 
 /** Accepts form bodies (the OAuth endpoints and the login and consent pages use them). */
 export function acceptForms(app: FastifyInstance): void {
-  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 16 * 1024 }, (_req, body, done) => {
-    const form: FormBody = {};
-    for (const [key, value] of new URLSearchParams(body as string)) {
-      const previous = form[key];
-      form[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
-    }
-    done(null, form);
-  });
+  app.addContentTypeParser(
+    "application/x-www-form-urlencoded",
+    { parseAs: "string", bodyLimit: 16 * 1024 },
+    (_req, body, done) => {
+      const form: FormBody = {};
+      for (const [key, value] of new URLSearchParams(body as string)) {
+        const previous = form[key];
+        form[key] =
+          previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+      }
+      done(null, form);
+    },
+  );
 }
 
 /**

@@ -26,7 +26,10 @@ export function oauthRoutes(app: FastifyInstance, ctx: OAuthContext): void {
     metadataRoutes(oauth, ctx);
     sampleApiRoutes(oauth, ctx);
     oauth.get("/oauth/assets/style.css", async (_request, reply) =>
-      reply.header("content-type", "text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(STYLESHEET),
+      reply
+        .header("content-type", "text/css; charset=utf-8")
+        .header("cache-control", "public, max-age=3600")
+        .send(STYLESHEET),
     );
   });
 }

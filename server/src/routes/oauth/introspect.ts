@@ -22,7 +22,8 @@ export function introspectRoutes(app: FastifyInstance, ctx: OAuthContext): void 
       let client: Client | undefined;
       const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
       if (bearer) {
-        if (!(await authenticate(ctx.db, bearer[1]!))) throw new OAuthError("invalid_client", "The admin token is not valid.");
+        if (!(await authenticate(ctx.db, bearer[1]!)))
+          throw new OAuthError("invalid_client", "The admin token is not valid.");
       } else {
         client = await authenticateClient(ctx.db, request, form);
       }

@@ -32,27 +32,53 @@ function sameOriginPath(value: string | undefined, issuer: string): string | und
  * loginUrl to send people to); POST checks the password (rate-limited), starts a session and
  * resumes the authorization request.
  */
-export function loginRoutes(app: FastifyInstance, ctx: OAuthContext, throttle = new LoginThrottle(ctx.clock)): void {
+export function loginRoutes(
+  app: FastifyInstance,
+  ctx: OAuthContext,
+  throttle = new LoginThrottle(ctx.clock),
+): void {
   app.get("/oauth/login", async (request, reply) => {
     const { params } = singleValued(request.query);
     const returnTo = safeReturnTo(sameOriginPath(params.return_to, ctx.issuer()));
-    if (!returnTo) return sendErrorPage(reply, 400, "Nothing to sign in for", "Open this page from an application's sign-in link.");
+    if (!returnTo)
+      return sendErrorPage(
+        reply,
+        400,
+        "Nothing to sign in for",
+        "Open this page from an application's sign-in link.",
+      );
     return sendLoginPage(reply, { returnTo, csrf: csrfToken(request, reply, isHttps(ctx)) });
   });
 
   app.post("/oauth/login", async (request, reply) => {
     const { params: form } = singleValued(request.body);
     const returnTo = safeReturnTo(form.return_to);
-    if (!returnTo) return sendErrorPage(reply, 400, "Nothing to sign in for", "Open this page from an application's sign-in link.");
+    if (!returnTo)
+      return sendErrorPage(
+        reply,
+        400,
+        "Nothing to sign in for",
+        "Open this page from an application's sign-in link.",
+      );
     const csrf = csrfToken(request, reply, isHttps(ctx));
     if (!csrfValid(request, form.csrf_token)) {
-      return sendLoginPage(reply, { returnTo, csrf, status: 403, error: "This form expired. Please sign in again." });
+      return sendLoginPage(reply, {
+        returnTo,
+        csrf,
+        status: 403,
+        error: "This form expired. Please sign in again.",
+      });
     }
     const username = (form.username ?? "").slice(0, 100);
     const wait = throttle.retryAfter(username, request.ip);
     if (wait > 0) {
       reply.header("retry-after", String(wait));
-      return sendLoginPage(reply, { returnTo, csrf, status: 429, error: `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).` });
+      return sendLoginPage(reply, {
+        returnTo,
+        csrf,
+        status: 429,
+        error: `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`,
+      });
     }
     const user = await authenticateUser(ctx.db, username, form.password ?? "");
     if (!user) {

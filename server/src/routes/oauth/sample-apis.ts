@@ -60,13 +60,11 @@ async function refused(
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) {
     reply.header("www-authenticate", 'Bearer realm="inbound-oauth"');
-    reply
-      .code(401)
-      .send({
-        error: "invalid_token",
-        error_description: "Send an access token: Authorization: Bearer <token>.",
-        rule: "token",
-      });
+    reply.code(401).send({
+      error: "invalid_token",
+      error_description: "Send an access token: Authorization: Bearer <token>.",
+      rule: "token",
+    });
     return true;
   }
   const check = await checkToken(tokenContext(ctx), match[1]!, "access");
@@ -107,11 +105,9 @@ export function sampleApiRoutes(app: FastifyInstance, ctx: OAuthContext): void {
   });
   app.post<{ Params: { table: string } }>("/api/now/table/:table", async (request, reply) => {
     if (await refused(ctx, request, reply, table, true)) return reply;
-    return reply
-      .code(201)
-      .send({
-        result: { sys_id: "00000000000000000000000000000000", table: request.params.table, created: true },
-      });
+    return reply.code(201).send({
+      result: { sys_id: "00000000000000000000000000000000", table: request.params.table, created: true },
+    });
   });
   app.get("/api/now/attachment", async (request, reply) => {
     if (await refused(ctx, request, reply, attachment, false)) return reply;

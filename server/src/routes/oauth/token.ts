@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { CodeVerifierSchema, type TokenResponse } from "../../contract";
+import { findUser } from "../../domain/kinds/users";
 import type { Client } from "../../domain/oauth/clients";
 import { consumeCode, findCode } from "../../domain/oauth/codes";
 import { verifierMatches } from "../../domain/oauth/pkce";
@@ -17,46 +18,79 @@ async function signingKeyFor(ctx: OAuthContext, client: Client): Promise<TokenCo
   return client.tokenFormat === "JWT" ? ctx.keys.active() : undefined;
 }
 
-async function authorizationCodeGrant(ctx: OAuthContext, client: Client, form: Record<string, string>): Promise<TokenResponse> {
+async function authorizationCodeGrant(
+  ctx: OAuthContext,
+  client: Client,
+  form: Record<string, string>,
+): Promise<TokenResponse> {
   if (!form.code) throw new OAuthError("invalid_request", "code is required.");
   const stored = await findCode(ctx.db, form.code);
   if (!stored) throw new OAuthError("invalid_grant", "The authorization code is not valid.");
   if (stored.consumed) {
     const revoked = await revokeFamily(ctx.db, ctx.clock, stored.codeHash);
-    throw new OAuthError("invalid_grant", `The authorization code was already used; the ${revoked} token(s) issued from it are revoked.`);
+    throw new OAuthError(
+      "invalid_grant",
+      `The authorization code was already used; the ${revoked} token(s) issued from it are revoked.`,
+    );
   }
-  if (stored.expiresAt <= ctx.clock.now().toISOString()) throw new OAuthError("invalid_grant", "The authorization code expired.");
+  if (stored.expiresAt <= ctx.clock.now().toISOString())
+    throw new OAuthError("invalid_grant", "The authorization code expired.");
   const { grant } = stored;
-  if (grant.integrationId !== client.id) throw new OAuthError("invalid_grant", "The authorization code was issued to another client.");
-  if ((grant.redirectUriExplicit || form.redirect_uri !== undefined) && form.redirect_uri !== grant.redirectUri) {
+  if (grant.integrationId !== client.id)
+    throw new OAuthError("invalid_grant", "The authorization code was issued to another client.");
+  if (
+    (grant.redirectUriExplicit || form.redirect_uri !== undefined) &&
+    form.redirect_uri !== grant.redirectUri
+  ) {
     throw new OAuthError("invalid_grant", "redirect_uri must be the one of the authorization request.");
   }
   if (grant.codeChallenge) {
-    if (!form.code_verifier) throw new OAuthError("invalid_grant", "code_verifier is required: the authorization request had a code_challenge.");
-    if (!CodeVerifierSchema.safeParse(form.code_verifier).success || !verifierMatches(form.code_verifier, grant.codeChallenge)) {
+    if (!form.code_verifier)
+      throw new OAuthError(
+        "invalid_grant",
+        "code_verifier is required: the authorization request had a code_challenge.",
+      );
+    if (
+      !CodeVerifierSchema.safeParse(form.code_verifier).success ||
+      !verifierMatches(form.code_verifier, grant.codeChallenge)
+    ) {
       throw new OAuthError("invalid_grant", "code_verifier does not match the code_challenge.");
     }
   } else if (form.code_verifier !== undefined) {
-    throw new OAuthError("invalid_grant", "code_verifier was sent but the authorization request had no code_challenge.");
+    throw new OAuthError(
+      "invalid_grant",
+      "code_verifier was sent but the authorization request had no code_challenge.",
+    );
   }
   const signingKey = await signingKeyFor(ctx, client);
-  const users = await ctx.db.query<{ name: string }>("SELECT name FROM users WHERE id = ?", [grant.userId]);
-  if (!users[0]) throw new OAuthError("invalid_grant", "The user of this authorization code is gone.");
-  const user = { id: grant.userId, name: users[0].name };
+  const found = await findUser(ctx.db, grant.userId);
+  if (!found?.active)
+    throw new OAuthError("invalid_grant", "The user of this authorization code is inactive or gone.");
+  const user = { id: found.id, name: found.name };
   // Consume and issue atomically: a concurrent second redemption waits, then sees the code used
   // and revokes these tokens too.
   const tokens = await ctx.db.transaction(async (tx) => {
     if (!(await consumeCode(tx, ctx.clock, stored.codeHash))) return undefined;
-    return issueTokens({ ...tokenContext(ctx, tx), signingKey }, { client, user, scope: grant.scope, familyId: stored.codeHash });
+    return issueTokens(
+      { ...tokenContext(ctx, tx), signingKey },
+      { client, user, scope: grant.scope, familyId: stored.codeHash },
+    );
   });
   if (!tokens) {
     const revoked = await revokeFamily(ctx.db, ctx.clock, stored.codeHash);
-    throw new OAuthError("invalid_grant", `The authorization code was already used; the ${revoked} token(s) issued from it are revoked.`);
+    throw new OAuthError(
+      "invalid_grant",
+      `The authorization code was already used; the ${revoked} token(s) issued from it are revoked.`,
+    );
   }
   return tokens;
 }
 
-async function refreshTokenGrant(ctx: OAuthContext, client: Client, form: Record<string, string>): Promise<TokenResponse> {
+async function refreshTokenGrant(
+  ctx: OAuthContext,
+  client: Client,
+  form: Record<string, string>,
+): Promise<TokenResponse> {
   if (!form.refresh_token) throw new OAuthError("invalid_request", "refresh_token is required.");
   const signingKey = await signingKeyFor(ctx, client);
   const result = await ctx.db.transaction(async (tx) => {
@@ -65,16 +99,32 @@ async function refreshTokenGrant(ctx: OAuthContext, client: Client, form: Record
     const granted = spent.row.scope ? spent.row.scope.split(" ") : [];
     const asked = form.scope === undefined ? granted : [...new Set(form.scope.split(" ").filter(Boolean))];
     const extra = asked.filter((s) => !granted.includes(s));
-    if (extra.length) throw new OAuthError("invalid_scope", `A refresh cannot add scopes: ${extra.join(", ")} were not granted.`);
-    const users = await tx.query<{ name: string }>("SELECT name FROM users WHERE id = ?", [spent.row.user_id]);
-    if (!users[0]) throw new OAuthError("invalid_grant", "The user of this refresh token is gone.");
-    const grant = { client, user: { id: spent.row.user_id, name: users[0].name }, scope: asked.join(" "), familyId: spent.row.family_id };
-    return { outcome: "issued" as const, tokens: await issueTokens({ ...tokenContext(ctx, tx), signingKey }, grant) };
+    if (extra.length)
+      throw new OAuthError(
+        "invalid_scope",
+        `A refresh cannot add scopes: ${extra.join(", ")} were not granted.`,
+      );
+    const user = await findUser(tx, spent.row.user_id);
+    if (!user?.active)
+      throw new OAuthError("invalid_grant", "The user of this refresh token is inactive or gone.");
+    const grant = {
+      client,
+      user: { id: user.id, name: user.name },
+      scope: asked.join(" "),
+      familyId: spent.row.family_id,
+    };
+    return {
+      outcome: "issued" as const,
+      tokens: await issueTokens({ ...tokenContext(ctx, tx), signingKey }, grant),
+    };
   });
   if (result.outcome === "issued") return result.tokens;
   if (result.outcome === "reused") {
     await revokeFamily(ctx.db, ctx.clock, result.familyId);
-    throw new OAuthError("invalid_grant", "The refresh token was already used; every token of its grant is now revoked.");
+    throw new OAuthError(
+      "invalid_grant",
+      "The refresh token was already used; every token of its grant is now revoked.",
+    );
   }
   throw new OAuthError("invalid_grant", result.reason);
 }
@@ -89,10 +139,15 @@ export function tokenRoutes(app: FastifyInstance, ctx: OAuthContext): void {
       const { params: form, repeated } = singleValued(request.body);
       if (repeated) throw new OAuthError("invalid_request", `The parameter ${repeated} is repeated.`);
       const client = await authenticateClient(ctx.db, request, form);
-      if (form.grant_type === "authorization_code") return sendTokens(reply, await authorizationCodeGrant(ctx, client, form));
-      if (form.grant_type === "refresh_token") return sendTokens(reply, await refreshTokenGrant(ctx, client, form));
+      if (form.grant_type === "authorization_code")
+        return sendTokens(reply, await authorizationCodeGrant(ctx, client, form));
+      if (form.grant_type === "refresh_token")
+        return sendTokens(reply, await refreshTokenGrant(ctx, client, form));
       if (!form.grant_type) throw new OAuthError("invalid_request", "grant_type is required.");
-      throw new OAuthError("unsupported_grant_type", "Only authorization_code and refresh_token are supported.");
+      throw new OAuthError(
+        "unsupported_grant_type",
+        "Only authorization_code and refresh_token are supported.",
+      );
     } catch (error) {
       if (error instanceof OAuthError) return sendOAuthError(reply, error);
       throw error;

@@ -212,6 +212,7 @@ describe.each(DATABASES)("signing keys on %s", (kind) => {
     expect((await jwks()).keys.map((k) => k.kid)).toContain(old);
     advance(2000);
     expect((await jwks()).keys.map((k) => k.kid)).not.toContain(old);
+    expect(await keys.prune()).toBe(1);
     expect((await keys.list()).map((k) => k.kid)).toEqual([res.json().kid]);
   });
 
@@ -316,6 +317,7 @@ describe.each(DATABASES)("signing keys on %s", (kind) => {
   test("no response, log column or audit event holds a private key; only private_jwk does", async () => {
     await start();
     const responses: string[] = [];
+    responses.push((await t.call({ method: "GET", url: JWKS_PATHS[0]!, as: null })).body);
     responses.push((await rotate()).body);
     responses.push((await rotate()).body);
     responses.push((await t.call({ method: "GET", url: "/api/v1/keys" })).body);

@@ -19,7 +19,10 @@ export function sendConsentPage(reply: FastifyReply, view: ConsentView) {
     : "";
   const scopes = view.scopes.length
     ? `<ul class="scopes" id="scopes">${view.scopes
-        .map((s) => `<li><strong>${escapeHtml(s.name)}</strong>${s.description ? `: ${escapeHtml(s.description)}` : ""}</li>`)
+        .map(
+          (s) =>
+            `<li><strong>${escapeHtml(s.name)}</strong>${s.description ? `: ${escapeHtml(s.description)}` : ""}</li>`,
+        )
         .join("")}</ul>`
     : `<p id="scopes">No scopes: it will only learn that you signed in.</p>`;
   return sendPage(reply, {

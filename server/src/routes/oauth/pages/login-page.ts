@@ -1,8 +1,13 @@
 import type { FastifyReply } from "fastify";
 import { escapeHtml, hiddenFields, sendPage } from "./layout";
 
-export function sendLoginPage(reply: FastifyReply, options: { returnTo: string; csrf: string; error?: string; status?: number }) {
-  const error = options.error ? `<p class="error" id="error" role="alert">${escapeHtml(options.error)}</p>` : "";
+export function sendLoginPage(
+  reply: FastifyReply,
+  options: { returnTo: string; csrf: string; error?: string; status?: number },
+) {
+  const error = options.error
+    ? `<p class="error" id="error" role="alert">${escapeHtml(options.error)}</p>`
+    : "";
   return sendPage(reply, {
     status: options.status,
     title: "Sign in",
