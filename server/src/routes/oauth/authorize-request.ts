@@ -54,6 +54,13 @@ export async function checkAuthorizeRequest(
     title,
     message,
   });
+  if (repeated === "client_id" || repeated === "redirect_uri") {
+    return page(
+      400,
+      "Invalid request",
+      `The parameter ${repeated} is repeated, so the application cannot be identified safely.`,
+    );
+  }
   if (!params.client_id)
     return page(
       400,
@@ -75,9 +82,6 @@ export async function checkAuthorizeRequest(
     redirectUri = matched;
   } else {
     redirectUri = client.redirectUrls[0]!;
-  }
-  if (repeated === "client_id" || repeated === "redirect_uri") {
-    return page(400, "Invalid request", `The parameter ${repeated} is repeated.`);
   }
   if (!client.active)
     return page(

@@ -28,11 +28,12 @@ export function acceptForms(app: FastifyInstance): void {
 export function singleValued(source: unknown): { params: Record<string, string>; repeated?: string } {
   if (source === null || typeof source !== "object" || Array.isArray(source)) return { params: {} };
   const params: Record<string, string> = {};
+  let repeated: string | undefined;
   for (const [key, value] of Object.entries(source as Record<string, unknown>)) {
-    if (Array.isArray(value)) return { params, repeated: key };
-    if (typeof value === "string") params[key] = value;
+    if (Array.isArray(value)) repeated ??= key;
+    else if (typeof value === "string") params[key] = value;
   }
-  return { params };
+  return repeated === undefined ? { params } : { params, repeated };
 }
 
 export function requireForm(contentType: string | undefined): void {

@@ -13,7 +13,8 @@ import { sendLoginPage } from "./pages/login-page";
 /** Only an authorization request of this server may be resumed after login (no open redirect). */
 export function safeReturnTo(value: string | undefined): string | undefined {
   if (!value || value.length > 4096) return undefined;
-  return /^\/(oauth_auth\.do|oauth\/authorize)\?[^#\\]*$/.test(value) ? value : undefined;
+  // No fragment, no backslash, no control character (it goes into a Location header).
+  return /^\/(oauth_auth\.do|oauth\/authorize)\?[^#\\\p{Cc}]*$/u.test(value) ? value : undefined;
 }
 
 /** An absolute return_to on this server (as an integration's loginUrl receives it), as a path. */

@@ -26,6 +26,9 @@ async function authorizationCodeGrant(
   if (!form.code) throw new OAuthError("invalid_request", "code is required.");
   const stored = await findCode(ctx.db, form.code);
   if (!stored) throw new OAuthError("invalid_grant", "The authorization code is not valid.");
+  // Binding first: another client presenting a used code must not revoke the owner's tokens.
+  if (stored.grant.integrationId !== client.id)
+    throw new OAuthError("invalid_grant", "The authorization code was issued to another client.");
   if (stored.consumed) {
     const revoked = await revokeFamily(ctx.db, ctx.clock, stored.codeHash);
     throw new OAuthError(
@@ -36,8 +39,6 @@ async function authorizationCodeGrant(
   if (stored.expiresAt <= ctx.clock.now().toISOString())
     throw new OAuthError("invalid_grant", "The authorization code expired.");
   const { grant } = stored;
-  if (grant.integrationId !== client.id)
-    throw new OAuthError("invalid_grant", "The authorization code was issued to another client.");
   if (
     (grant.redirectUriExplicit || form.redirect_uri !== undefined) &&
     form.redirect_uri !== grant.redirectUri
