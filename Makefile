@@ -68,7 +68,7 @@ test-feature: build postgres chromium
 	$(JEST) --selectProjects feature
 
 bench: build postgres ## Benchmarks (figures and side-by-side ratios)
-	node dist/bench/management-api.js
+	node dist/bench/management-api.js && node dist/bench/oauth-flows.js
 
 demo: build ## The main job, end to end, on the embedded SQLite default
 	node dist/scripts/demo.js

@@ -17,58 +17,43 @@
 // BENCH_WORKLOADS ("get", "create" or both, the default; for profiling one of them),
 // BENCH_DATABASE_URL (use this PostgreSQL server), BENCH_CPU_PROF (a folder: run the servers with
 // --cpu-prof and write their profiles there; summarise them with dist/bench/cpu-profile-top.js).
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import {
-  chownSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join, resolve } from "node:path";
-import autocannon from "autocannon";
-import { Client } from "pg";
+import { isInterrupted, onCleanup, runMain } from "./lib/cleanup";
+import {
+  listFromEnv,
+  log,
+  machineInfo,
+  messageOf,
+  mib,
+  numberFromEnv,
+  packageVersion,
+  REPO,
+  RESULTS_DIR,
+  round,
+  table,
+} from "./lib/common";
+import { autocannonLoad, type LoadSpec, loadIsValid } from "./lib/load";
+import { postgresCpuSeconds, startPostgres } from "./lib/postgres";
+import { cpuPercentOfCore, startCpuWindow } from "./lib/procfs";
+import { type ServerProcess, startServer } from "./lib/server-process";
 
 // ---------------------------------------------------------------------------------------------
 // Settings
 
-const HOST = "127.0.0.1";
-const REPO = resolve(__dirname, "..", "..");
 const CLI = join(REPO, "dist", "server", "src", "cli.js");
 const BARE = join(__dirname, "bare-fastify.js");
-const RESULTS_DIR = join(REPO, "bench", "results");
 const RESULTS_FILE = join(RESULTS_DIR, "management-api.json");
-const POSTGRES_ROOT = "/usr/lib/postgresql";
-
-function numberFromEnv(name: string, fallback: number, integer: boolean): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new Error(`${name} must be a positive ${integer ? "integer" : "number"}, got "${raw}"`);
-  }
-  return value;
-}
 
 const SETTINGS = {
   durationSeconds: numberFromEnv("BENCH_DURATION", 10, false),
   warmupSeconds: numberFromEnv("BENCH_WARMUP", 2, false),
   connections: numberFromEnv("BENCH_CONNECTIONS", 10, true),
   pipelining: 1,
-  targets: (process.env.BENCH_TARGETS ?? "bare,sqlite,postgres")
-    .split(",")
-    .map((t) => t.trim())
-    .filter(Boolean),
-  workloads: (process.env.BENCH_WORKLOADS ?? "get,create")
-    .split(",")
-    .map((w) => w.trim())
-    .filter(Boolean),
+  targets: listFromEnv("BENCH_TARGETS", "bare,sqlite,postgres"),
+  workloads: listFromEnv("BENCH_WORKLOADS", "get,create"),
   cpuProfileDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
   externalPostgres: Boolean(process.env.BENCH_DATABASE_URL),
 };
@@ -78,457 +63,7 @@ type TargetKey = (typeof TARGET_KEYS)[number];
 type Workload = "get" | "create";
 
 // ---------------------------------------------------------------------------------------------
-// Clean-up: servers, the PostgreSQL cluster and temporary folders go away on success, on error and
-// on SIGINT/SIGTERM.
-
-const cleanups: { label: string; fn: () => Promise<void> | void }[] = [];
-
-function onCleanup(label: string, fn: () => Promise<void> | void): () => Promise<void> {
-  const entry = { label, fn };
-  cleanups.push(entry);
-  return async () => {
-    const index = cleanups.indexOf(entry);
-    if (index < 0) return;
-    cleanups.splice(index, 1);
-    await entry.fn();
-  };
-}
-
-async function cleanUpAll(): Promise<void> {
-  while (cleanups.length > 0) {
-    const entry = cleanups.pop()!;
-    try {
-      await entry.fn();
-    } catch (error) {
-      log(`clean-up "${entry.label}" failed: ${messageOf(error)}`);
-    }
-  }
-}
-
-let interrupted = false;
-for (const [signal, code] of [
-  ["SIGINT", 130],
-  ["SIGTERM", 143],
-] as const) {
-  process.once(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: stopping servers and cleaning up`);
-    for (const instance of liveLoads) instance.stop();
-    cleanUpAll().finally(() => process.exit(code));
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Small helpers
-
-function log(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", fail);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => (port ? done(port) : fail(new Error("could not determine a free TCP port"))));
-    });
-  });
-}
-
-function run(command: string, args: string[], cwd?: string): Promise<string> {
-  return new Promise((done, fail) => {
-    execFile(command, args, { cwd, encoding: "utf8", timeout: 120_000 }, (error, stdout, stderr) => {
-      if (error) {
-        const output = `${stdout}${stderr}`.trim();
-        fail(
-          new Error(
-            `\`${[command, ...args].join(" ")}\` failed: ${error.message}${output ? `\n${output}` : ""}`,
-          ),
-        );
-      } else {
-        done(stdout);
-      }
-    });
-  });
-}
-
-function packageVersion(name: string): string {
-  try {
-    return (
-      JSON.parse(readFileSync(join(REPO, "node_modules", name, "package.json"), "utf8")) as {
-        version: string;
-      }
-    ).version;
-  } catch {
-    return "unknown";
-  }
-}
-
-/** Peak resident set size (VmHWM) of a live process, in bytes. */
-function peakRssBytes(pid: number): number | undefined {
-  try {
-    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** User + system CPU time a process has used, in seconds. */
-function processCpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The postmaster of the cluster this bench started; its backends are its children. Unset with
- * BENCH_DATABASE_URL (that server's processes may not be visible, and other clusters on the
- * machine, e.g. a test run's, must not be counted).
- */
-let postmasterPid: number | undefined;
-
-/** CPU seconds used so far by our PostgreSQL cluster: the postmaster and its children. */
-function postgresCpuSeconds(): number | undefined {
-  const postmaster = postmasterPid;
-  if (postmaster === undefined) return undefined;
-  let total = processCpuSeconds(postmaster) ?? 0;
-  let pids: string[] = [];
-  try {
-    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
-  } catch {
-    return undefined;
-  }
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      // After "pid (comm) ": state, then ppid.
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === postmaster) total += processCpuSeconds(Number(pid)) ?? 0;
-    } catch {
-      // the process went away
-    }
-  }
-  return total;
-}
-
-/** Busy and total CPU time of the whole machine (all cores, from /proc/stat), in clock ticks. */
-function machineCpuTicks(): { busy: number; total: number } {
-  try {
-    const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
-    // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest time is part of user)
-    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    const busy = user + nice + system + irq + softirq + steal;
-    return { busy, total: busy + idle + iowait };
-  } catch {
-    return { busy: 0, total: 0 };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Server processes
-
-interface ServerProcess {
-  name: string;
-  pid: number;
-  url: string;
-  /** The last lines the process printed, for error reports. */
-  output(): string;
-  /** Reads the peak RSS, then stops the process (SIGTERM, SIGKILL after 15 s). */
-  stop(): Promise<number | undefined>;
-}
-
-function waitForExit(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => child.once("exit", () => done()));
-}
-
-async function startServer(
-  name: string,
-  script: string,
-  args: string[],
-  readyPath: string,
-): Promise<ServerProcess> {
-  let lastError: unknown;
-  // The free port may be taken between probing and listening: try again a few times.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const nodeOptions = SETTINGS.cpuProfileDir
-      ? ["--cpu-prof", `--cpu-prof-dir=${SETTINGS.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
-      : [];
-    const child = spawn(
-      process.execPath,
-      [...nodeOptions, script, ...args, "--port", String(port), "--host", HOST],
-      {
-        cwd: REPO,
-        stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, NODE_ENV: "production" },
-      },
-    );
-    let output = "";
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString("utf8")).slice(-8000);
-    };
-    child.stdout!.on("data", keep);
-    child.stderr!.on("data", keep);
-    const exited = waitForExit(child);
-    const url = `http://${HOST}:${port}`;
-    let stopping: Promise<number | undefined> | undefined;
-    const stopProcess = () => {
-      stopping ??= (async () => {
-        const peak = peakRssBytes(child.pid!);
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill("SIGTERM");
-          const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-          await exited;
-          clearTimeout(timer);
-        }
-        return peak;
-      })();
-      return stopping;
-    };
-    const removeCleanup = onCleanup(`stop ${name}`, async () => {
-      await stopProcess();
-    });
-    const server: ServerProcess = {
-      name,
-      pid: child.pid!,
-      url,
-      output: () => output.trim(),
-      stop: async () => {
-        const peak = await stopProcess();
-        await removeCleanup();
-        return peak;
-      },
-    };
-
-    try {
-      await waitUntilReady(`${url}${readyPath}`, child);
-      return server;
-    } catch (error) {
-      lastError = new Error(
-        `${name} did not become ready: ${messageOf(error)}\n--- ${name} output ---\n${output.trim()}`,
-      );
-      await server.stop();
-      if (/EADDRINUSE/.test(output)) continue;
-      throw lastError;
-    }
-  }
-  throw lastError;
-}
-
-async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  let last = "no answer yet";
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the process exited (${child.exitCode ?? child.signalCode}) before it was ready`);
-    }
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      const body = await response.text();
-      if (response.ok) return;
-      last = `${response.status} ${body.slice(0, 200)}`;
-    } catch (error) {
-      last = messageOf(error);
-    }
-    await sleep(100);
-  }
-  throw new Error(`GET ${url} did not answer 2xx within 60 s (last: ${last})`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// PostgreSQL
-
-interface PostgresTarget {
-  url: string;
-  description: string;
-  settings: Record<string, string>;
-  stop(): Promise<void>;
-}
-
-function findPostgresBinDir(): string {
-  let best: { version: number; dir: string } | undefined;
-  let names: string[] = [];
-  try {
-    names = readdirSync(POSTGRES_ROOT);
-  } catch {
-    // none installed
-  }
-  for (const name of names) {
-    const version = Number.parseFloat(name);
-    const dir = join(POSTGRES_ROOT, name, "bin");
-    if (!Number.isFinite(version) || !existsSync(join(dir, "initdb")) || !existsSync(join(dir, "pg_ctl")))
-      continue;
-    if (!best || version > best.version) best = { version, dir };
-  }
-  if (!best) {
-    throw new Error(
-      `no PostgreSQL binaries (initdb, pg_ctl) under ${POSTGRES_ROOT}/<version>/bin: run scripts/ensure-postgres.sh, ` +
-        "set BENCH_DATABASE_URL, or leave postgres out of BENCH_TARGETS",
-    );
-  }
-  return best.dir;
-}
-
-const REPORTED_POSTGRES_SETTINGS = [
-  "server_version",
-  "fsync",
-  "synchronous_commit",
-  "full_page_writes",
-  "wal_sync_method",
-  "shared_buffers",
-  "max_connections",
-];
-
-async function postgresSettings(url: string): Promise<Record<string, string>> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const settings: Record<string, string> = {};
-    for (const name of REPORTED_POSTGRES_SETTINGS) {
-      const result = await client.query<Record<string, string>>(`SHOW ${name}`);
-      settings[name] = String(result.rows[0]?.[name] ?? "");
-    }
-    return settings;
-  } finally {
-    await client.end();
-  }
-}
-
-async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh database on BENCH_DATABASE_URL's server, dropped again at the end. */
-async function externalPostgres(serverUrl: string): Promise<PostgresTarget> {
-  const name = `inbound_oauth_bench_${process.pid}_${randomBytes(4).toString("hex")}`;
-  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`)).catch((error) => {
-    throw new Error(
-      `could not create a database on BENCH_DATABASE_URL's server (its user needs CREATEDB): ${messageOf(error)}`,
-    );
-  });
-  const drop = onCleanup(`drop database ${name}`, async () => {
-    await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  });
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    description: `BENCH_DATABASE_URL's server, fresh database ${name} (dropped at the end)`,
-    settings: await postgresSettings(url.toString()),
-    stop: drop,
-  };
-}
-
-/** A throwaway cluster in a temporary folder: initdb defaults, fsync on. */
-async function throwawayPostgres(): Promise<PostgresTarget> {
-  const binDir = findPostgresBinDir();
-  const asPostgresUser = process.getuid?.() === 0;
-  const pg = (tool: string, args: string[], cwd: string) =>
-    asPostgresUser
-      ? run("runuser", ["-u", "postgres", "--", join(binDir, tool), ...args], cwd)
-      : run(join(binDir, tool), args, cwd);
-
-  const dir = mkdtempSync(join(os.tmpdir(), "inbound-oauth-bench-pg-"));
-  const dataDir = join(dir, "data");
-  let started = false;
-  const remove = onCleanup("stop the PostgreSQL cluster", async () => {
-    postmasterPid = undefined;
-    try {
-      if (started || existsSync(join(dataDir, "postmaster.pid"))) {
-        await pg("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"], dir);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-  if (asPostgresUser) {
-    const uid = Number((await run("id", ["-u", "postgres"])).trim());
-    const gid = Number((await run("id", ["-g", "postgres"])).trim());
-    chownSync(dir, uid, gid);
-  }
-  // --no-sync only skips initdb's own fsync of the new files; the server runs with fsync on.
-  await pg("initdb", ["-D", dataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"], dir);
-  let port = 0;
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3 && !started; attempt++) {
-    port = await freePort();
-    const options = [`-p ${port}`, `-k ${dir}`, `-c listen_addresses=${HOST}`].join(" ");
-    try {
-      await pg("pg_ctl", ["-w", "-D", dataDir, "-o", options, "-l", join(dir, "log"), "start"], dir);
-      started = true;
-    } catch (error) {
-      lastError = error;
-      if (existsSync(join(dataDir, "postmaster.pid"))) break;
-    }
-  }
-  if (!started) {
-    let tail = "";
-    try {
-      tail = readFileSync(join(dir, "log"), "utf8").trim().split("\n").slice(-20).join("\n");
-    } catch {
-      // no log
-    }
-    throw new Error(`could not start PostgreSQL: ${messageOf(lastError)}\n${tail}`);
-  }
-  postmasterPid = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]) || undefined;
-  const adminUrl = `postgres://postgres@${HOST}:${port}/postgres`;
-  await withClient(adminUrl, (client) => client.query("CREATE DATABASE inbound_oauth_bench"));
-  const url = `postgres://postgres@${HOST}:${port}/inbound_oauth_bench`;
-  return {
-    url,
-    description: `throwaway cluster from ${binDir} in ${dir} (initdb defaults; fsync on), database inbound_oauth_bench`,
-    settings: await postgresSettings(url),
-    stop: remove,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
 // Load
-
-interface LoadSpec {
-  method: "GET" | "POST";
-  path: string;
-  headers: Record<string, string>;
-  /** For POST: a body with a name no earlier request used. */
-  body?: () => string;
-}
 
 interface RunResult {
   target: TargetKey;
@@ -560,49 +95,12 @@ interface RunResult {
   warmup: { requestsTotal: number; non2xx: number; errors: number; valid: boolean };
 }
 
-const liveLoads = new Set<autocannon.Instance>();
-
-async function load(url: string, spec: LoadSpec, seconds: number) {
-  if (interrupted) throw new Error("interrupted");
-  const failed: { status: number; body: string }[] = [];
-  const instance = autocannon({
-    url,
+function load(url: string, spec: LoadSpec, seconds: number) {
+  return autocannonLoad(url, spec, {
     connections: SETTINGS.connections,
     pipelining: SETTINGS.pipelining,
-    duration: seconds,
-    timeout: 10,
-    requests: [
-      {
-        method: spec.method,
-        path: spec.path,
-        headers: spec.headers,
-        ...(spec.body
-          ? {
-              body: spec.body(),
-              setupRequest: (request) => ({ ...request, body: spec.body!() }),
-            }
-          : {}),
-        onResponse: (status, body) => {
-          if ((status >= 200 && status <= 299) || failed.length >= 5) return;
-          // Keep distinct answers only: one line per kind of failure.
-          const text = body.slice(0, 600);
-          if (!failed.some((f) => f.status === status && f.body === text))
-            failed.push({ status, body: text });
-        },
-      },
-    ],
+    seconds,
   });
-  liveLoads.add(instance);
-  try {
-    const result = await instance;
-    return { result, failed };
-  } finally {
-    liveLoads.delete(instance);
-  }
-}
-
-function isValid(result: autocannon.Result): boolean {
-  return result.non2xx === 0 && result.errors === 0 && result.timeouts === 0 && result.requests.total > 0;
 }
 
 async function measure(
@@ -617,35 +115,14 @@ async function measure(
   );
   const warm = await load(server.url, spec, SETTINGS.warmupSeconds);
 
-  const serverCpuBefore = processCpuSeconds(server.pid);
-  const databaseCpuBefore = target === "postgres" ? postgresCpuSeconds() : undefined;
-  const generatorBefore = process.cpuUsage();
-  const machineBefore = machineCpuTicks();
-  const wallBefore = process.hrtime.bigint();
-  const { result, failed } = await load(server.url, spec, SETTINGS.durationSeconds);
-  const wallSeconds = Number(process.hrtime.bigint() - wallBefore) / 1e9;
-  const generator = process.cpuUsage(generatorBefore);
-  const machineAfter = machineCpuTicks();
-  const databaseCpuAfter = target === "postgres" ? postgresCpuSeconds() : undefined;
-  const serverCpuAfter = processCpuSeconds(server.pid);
+  const cpuWindow = startCpuWindow(server.pid, target === "postgres" ? postgresCpuSeconds : undefined);
+  const measured = await load(server.url, spec, SETTINGS.durationSeconds);
+  const { result, failed } = measured;
+  const cpu = cpuPercentOfCore(cpuWindow(), os.availableParallelism());
 
   const statusCodes: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {}))
     statusCodes[code] = Number(count);
-  const round = (value: number, digits = 2) => Number(value.toFixed(digits));
-  const percentOfCore = (seconds: number) => round((seconds / wallSeconds) * 100, 0);
-  const serverPercent =
-    serverCpuBefore !== undefined && serverCpuAfter !== undefined
-      ? percentOfCore(serverCpuAfter - serverCpuBefore)
-      : undefined;
-  const databasePercent =
-    databaseCpuBefore !== undefined && databaseCpuAfter !== undefined
-      ? percentOfCore(databaseCpuAfter - databaseCpuBefore)
-      : undefined;
-  const generatorPercent = percentOfCore((generator.user + generator.system) / 1e6);
-  const machineTotal = machineAfter.total - machineBefore.total;
-  const machineBusy = machineTotal > 0 ? (machineAfter.busy - machineBefore.busy) / machineTotal : 0;
-  const machinePercentOfCore = machineBusy * os.availableParallelism() * 100;
   return {
     target,
     workload,
@@ -668,22 +145,13 @@ async function measure(
       ...warm.failed,
       ...failed.filter((f) => !warm.failed.some((w) => w.status === f.status && w.body === f.body)),
     ].slice(0, 5),
-    cpu: {
-      ...(serverPercent !== undefined ? { serverPercentOfCore: serverPercent } : {}),
-      ...(databasePercent !== undefined ? { databasePercentOfCore: databasePercent } : {}),
-      loadGeneratorPercentOfCore: generatorPercent,
-      restOfMachinePercentOfCore: Math.max(
-        0,
-        round(machinePercentOfCore - (serverPercent ?? 0) - (databasePercent ?? 0) - generatorPercent, 0),
-      ),
-      machineBusyPercent: round(machineBusy * 100, 0),
-    },
-    valid: isValid(result) && isValid(warm.result),
+    cpu,
+    valid: loadIsValid(measured) && loadIsValid(warm),
     warmup: {
       requestsTotal: warm.result.requests.total,
       non2xx: warm.result.non2xx,
       errors: warm.result.errors + warm.result.timeouts,
-      valid: isValid(warm.result),
+      valid: loadIsValid(warm),
     },
   };
 }
@@ -725,7 +193,9 @@ function uniqueBody(target: TargetKey): () => string {
 const JSON_HEADERS = { "content-type": "application/json" };
 
 async function benchBare(result: TargetResult): Promise<void> {
-  const server = await startServer("bare-fastify", BARE, [], "/bare");
+  const server = await startServer("bare-fastify", BARE, [], "/bare", {
+    cpuProfileDir: SETTINGS.cpuProfileDir,
+  });
   try {
     // Same request shape as the real server gets (a bearer token it ignores).
     const auth = { authorization: `Bearer ioa_${"0".repeat(32)}_${"A".repeat(43)}` };
@@ -760,6 +230,7 @@ async function benchRealServer(
     CLI,
     ["serve", "--database", database, "--admin-token-file", tokenFile, "--log-level", "warn"],
     "/readyz",
+    { cpuProfileDir: SETTINGS.cpuProfileDir },
   );
   try {
     if (!existsSync(tokenFile)) {
@@ -823,9 +294,7 @@ async function benchTarget(key: TargetKey): Promise<TargetResult> {
         await removeDir();
       }
     } else {
-      const postgres = process.env.BENCH_DATABASE_URL
-        ? await externalPostgres(process.env.BENCH_DATABASE_URL)
-        : await throwawayPostgres();
+      const postgres = await startPostgres();
       result.database = { kind: "postgres", description: postgres.description, settings: postgres.settings };
       try {
         await benchRealServer("postgres", postgres.url, result);
@@ -868,18 +337,6 @@ function ratios(targets: TargetResult[]): Ratio[] {
     }
   }
   return out;
-}
-
-function mib(bytes: number | undefined): string {
-  return bytes === undefined ? "n/a" : `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-}
-
-function table(headers: string[], rows: string[][], rightAligned: Set<number>): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    `| ${cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(" | ")} |`;
-  const rule = `|${widths.map((w, i) => (rightAligned.has(i) ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`;
-  return [line(headers), rule, ...rows.map(line)].join("\n");
 }
 
 function markdown(report: Report): string {
@@ -1009,7 +466,7 @@ async function main(): Promise<number> {
 
   const targets: TargetResult[] = [];
   for (const key of TARGET_KEYS) {
-    if (!SETTINGS.targets.includes(key) || interrupted) continue;
+    if (!SETTINGS.targets.includes(key) || isInterrupted()) continue;
     targets.push(await benchTarget(key));
   }
 
@@ -1017,11 +474,7 @@ async function main(): Promise<number> {
     benchmark: "management-api",
     generatedAt: new Date().toISOString(),
     machine: {
-      nproc: os.availableParallelism(),
-      cpuModel: os.cpus()[0]?.model ?? "unknown",
-      memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
-      kernel: `${os.type()} ${os.release()}`,
-      node: process.version,
+      ...machineInfo(),
       fastify: packageVersion("fastify"),
       autocannon: packageVersion("autocannon"),
       pg: packageVersion("pg"),
@@ -1059,15 +512,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main()
-  .then(
-    (code) => code,
-    (error) => {
-      log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      return 1;
-    },
-  )
-  .then(async (code) => {
-    await cleanUpAll();
-    process.exit(interrupted ? 130 : code);
-  });
+runMain(main);

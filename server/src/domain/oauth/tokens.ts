@@ -232,7 +232,7 @@ export async function checkToken(
   if (row.kind === "refresh" && row.rotated_at)
     return { active: false, reason: "The refresh token was already used." };
   const client = await findClientById(ctx.db, row.integration_id);
-  if (!client || !client.active) return { active: false, reason: "The token's client is inactive or gone." };
+  if (!client?.active) return { active: false, reason: "The token's client is inactive or gone." };
   const users = await ctx.db.query<{ name: string; document: string }>(
     "SELECT name, document FROM users WHERE id = ?",
     [row.user_id],
