@@ -1,0 +1,181 @@
+// PostgreSQL for the benchmarks: a throwaway cluster in a temporary folder (initdb defaults, fsync
+// on), or a fresh database on BENCH_DATABASE_URL's server; either goes away at the end.
+import { randomBytes } from "node:crypto";
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { Client } from "pg";
+import { onCleanup } from "./cleanup";
+import { freePort, HOST, messageOf, run } from "./common";
+import { processTreeCpuSeconds } from "./procfs";
+
+const POSTGRES_ROOT = "/usr/lib/postgresql";
+
+export interface PostgresTarget {
+  url: string;
+  description: string;
+  settings: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The postmaster of the cluster this bench started; its backends are its children. Unset with
+ * BENCH_DATABASE_URL (that server's processes may not be visible, and other clusters on the
+ * machine, e.g. a test run's, must not be counted).
+ */
+let postmasterPid: number | undefined;
+
+/** CPU seconds used so far by the cluster this bench started (postmaster and backends), if any. */
+export function postgresCpuSeconds(): number | undefined {
+  return postmasterPid === undefined ? undefined : processTreeCpuSeconds(postmasterPid);
+}
+
+function findPostgresBinDir(): string {
+  let best: { version: number; dir: string } | undefined;
+  let names: string[] = [];
+  try {
+    names = readdirSync(POSTGRES_ROOT);
+  } catch {
+    // none installed
+  }
+  for (const name of names) {
+    const version = Number.parseFloat(name);
+    const dir = join(POSTGRES_ROOT, name, "bin");
+    if (!Number.isFinite(version) || !existsSync(join(dir, "initdb")) || !existsSync(join(dir, "pg_ctl")))
+      continue;
+    if (!best || version > best.version) best = { version, dir };
+  }
+  if (!best) {
+    throw new Error(
+      `no PostgreSQL binaries (initdb, pg_ctl) under ${POSTGRES_ROOT}/<version>/bin: run scripts/ensure-postgres.sh, ` +
+        "set BENCH_DATABASE_URL, or leave postgres out of BENCH_TARGETS",
+    );
+  }
+  return best.dir;
+}
+
+const REPORTED_POSTGRES_SETTINGS = [
+  "server_version",
+  "fsync",
+  "synchronous_commit",
+  "full_page_writes",
+  "wal_sync_method",
+  "shared_buffers",
+  "max_connections",
+];
+
+async function postgresSettings(url: string): Promise<Record<string, string>> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const settings: Record<string, string> = {};
+    for (const name of REPORTED_POSTGRES_SETTINGS) {
+      const result = await client.query<Record<string, string>>(`SHOW ${name}`);
+      settings[name] = String(result.rows[0]?.[name] ?? "");
+    }
+    return settings;
+  } finally {
+    await client.end();
+  }
+}
+
+async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh database on BENCH_DATABASE_URL's server, dropped again at the end. */
+export async function externalPostgres(serverUrl: string): Promise<PostgresTarget> {
+  const name = `inbound_oauth_bench_${process.pid}_${randomBytes(4).toString("hex")}`;
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`)).catch((error) => {
+    throw new Error(
+      `could not create a database on BENCH_DATABASE_URL's server (its user needs CREATEDB): ${messageOf(error)}`,
+    );
+  });
+  const drop = onCleanup(`drop database ${name}`, async () => {
+    await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  });
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    description: `BENCH_DATABASE_URL's server, fresh database ${name} (dropped at the end)`,
+    settings: await postgresSettings(url.toString()),
+    stop: drop,
+  };
+}
+
+/** A throwaway cluster in a temporary folder: initdb defaults, fsync on. */
+export async function throwawayPostgres(): Promise<PostgresTarget> {
+  const binDir = findPostgresBinDir();
+  const asPostgresUser = process.getuid?.() === 0;
+  const pg = (tool: string, args: string[], cwd: string) =>
+    asPostgresUser
+      ? run("runuser", ["-u", "postgres", "--", join(binDir, tool), ...args], cwd)
+      : run(join(binDir, tool), args, cwd);
+
+  const dir = mkdtempSync(join(os.tmpdir(), "inbound-oauth-bench-pg-"));
+  const dataDir = join(dir, "data");
+  let started = false;
+  const remove = onCleanup("stop the PostgreSQL cluster", async () => {
+    postmasterPid = undefined;
+    try {
+      if (started || existsSync(join(dataDir, "postmaster.pid"))) {
+        await pg("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"], dir);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  if (asPostgresUser) {
+    const uid = Number((await run("id", ["-u", "postgres"])).trim());
+    const gid = Number((await run("id", ["-g", "postgres"])).trim());
+    chownSync(dir, uid, gid);
+  }
+  // --no-sync only skips initdb's own fsync of the new files; the server runs with fsync on.
+  await pg("initdb", ["-D", dataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"], dir);
+  let port = 0;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3 && !started; attempt++) {
+    port = await freePort();
+    const options = [`-p ${port}`, `-k ${dir}`, `-c listen_addresses=${HOST}`].join(" ");
+    try {
+      await pg("pg_ctl", ["-w", "-D", dataDir, "-o", options, "-l", join(dir, "log"), "start"], dir);
+      started = true;
+    } catch (error) {
+      lastError = error;
+      if (existsSync(join(dataDir, "postmaster.pid"))) break;
+    }
+  }
+  if (!started) {
+    let tail = "";
+    try {
+      tail = readFileSync(join(dir, "log"), "utf8").trim().split("\n").slice(-20).join("\n");
+    } catch {
+      // no log
+    }
+    throw new Error(`could not start PostgreSQL: ${messageOf(lastError)}\n${tail}`);
+  }
+  postmasterPid = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]) || undefined;
+  const adminUrl = `postgres://postgres@${HOST}:${port}/postgres`;
+  await withClient(adminUrl, (client) => client.query("CREATE DATABASE inbound_oauth_bench"));
+  const url = `postgres://postgres@${HOST}:${port}/inbound_oauth_bench`;
+  return {
+    url,
+    description: `throwaway cluster from ${binDir} in ${dir} (initdb defaults; fsync on), database inbound_oauth_bench`,
+    settings: await postgresSettings(url),
+    stop: remove,
+  };
+}
+
+/** BENCH_DATABASE_URL's server when set, else a throwaway cluster. */
+export function startPostgres(): Promise<PostgresTarget> {
+  return process.env.BENCH_DATABASE_URL
+    ? externalPostgres(process.env.BENCH_DATABASE_URL)
+    : throwawayPostgres();
+}
