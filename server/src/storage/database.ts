@@ -9,10 +9,19 @@ export interface SqlExecutor {
   execute(sql: string, params?: readonly unknown[]): Promise<{ rowCount: number }>;
 }
 
+/**
+ * How a commit survives failures. "full": once acknowledged it survives a crash of the process, of
+ * the database server and a power loss. "relaxed": it survives a crash of the process, but a power
+ * loss (or, on PostgreSQL, a crash of the database server) may drop the last commits — never
+ * leaving a half-written one. Relaxed suits short-lived OAuth state (codes, issued tokens,
+ * sessions), which a client can simply obtain again; registry changes and revocations are full.
+ */
+export type Durability = "full" | "relaxed";
+
 export interface Database extends SqlExecutor {
   readonly dialect: "sqlite" | "postgres";
   /** Runs fn atomically: every write in it commits together or not at all. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: { durability?: Durability }): Promise<T>;
   /** Applies pending migrations; safe when several servers start at once. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */

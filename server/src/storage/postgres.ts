@@ -1,6 +1,13 @@
 import { createHash } from "node:crypto";
 import { Pool, type PoolClient } from "pg";
-import { type Database, ForeignKeyViolation, type Row, type SqlExecutor, UniqueViolation } from "./database";
+import {
+  type Database,
+  type Durability,
+  ForeignKeyViolation,
+  type Row,
+  type SqlExecutor,
+  UniqueViolation,
+} from "./database";
 import { applyPending, MIGRATIONS_TABLE } from "./migrations";
 
 const UNIQUE_VIOLATION = "23505";
@@ -76,10 +83,16 @@ export class PostgresDatabase implements Database {
     return this.direct.execute(sql, params);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    fn: (tx: SqlExecutor) => Promise<T>,
+    options: { durability?: Durability } = {},
+  ): Promise<T> {
     const client: PoolClient = await this.pool.connect();
     try {
       await client.query("BEGIN");
+      // The commit returns before the WAL reaches disk: atomic, but a crash of the database
+      // server may drop the last such commits.
+      if (options.durability === "relaxed") await client.query("SET LOCAL synchronous_commit = off");
       const result = await fn(executor((sql, params) => client.query(named(sql, params))));
       await client.query("COMMIT");
       return result;

@@ -1,7 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { type Database, ForeignKeyViolation, type Row, type SqlExecutor, UniqueViolation } from "./database";
+import {
+  type Database,
+  type Durability,
+  ForeignKeyViolation,
+  type Row,
+  type SqlExecutor,
+  UniqueViolation,
+} from "./database";
 import { applyPending, MIGRATIONS_TABLE } from "./migrations";
 import { Mutex } from "./mutex";
 
@@ -93,16 +100,24 @@ export class SqliteDatabase implements Database {
     return this.lock.run(() => this.run(sql, params));
   }
 
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: { durability?: Durability } = {}): Promise<T> {
     return this.lock.run(async () => {
-      this.db.exec("BEGIN IMMEDIATE");
+      // In WAL mode, synchronous=NORMAL skips the fsync at commit: still atomic and safe from a
+      // process crash, but a power loss may drop the last commits.
+      const relaxed = options.durability === "relaxed";
+      if (relaxed) this.db.exec("PRAGMA synchronous = NORMAL");
       try {
-        const result = await fn(this.direct);
-        this.db.exec("COMMIT");
-        return result;
-      } catch (error) {
-        if (this.db.isTransaction) this.db.exec("ROLLBACK");
-        throw error;
+        this.db.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await fn(this.direct);
+          this.db.exec("COMMIT");
+          return result;
+        } catch (error) {
+          if (this.db.isTransaction) this.db.exec("ROLLBACK");
+          throw error;
+        }
+      } finally {
+        if (relaxed) this.db.exec("PRAGMA synchronous = FULL");
       }
     });
   }

@@ -13,6 +13,14 @@ interface ScopeLimits {
   limitAuthorizationToApis: string[];
 }
 
+interface Policy {
+  name: string;
+  restApis: string[];
+  integrations: string[];
+  applyToAllIntegrations: boolean;
+  active: boolean;
+}
+
 /** Every record of a kind, as name plus fields. */
 async function allOf<T>(db: SqlExecutor, kind: KindSpec): Promise<T[]> {
   const items: T[] = [];
@@ -25,26 +33,37 @@ async function allOf<T>(db: SqlExecutor, kind: KindSpec): Promise<T[]> {
   }
 }
 
+/** The registry's access rules as they are now: scopes' API limits and, when needed, the policies. */
+export interface AccessRules {
+  scopes: ScopeLimits[];
+  policies: Policy[];
+}
+
+/** Reads the rules live (policies only for a client that enforces token restriction). */
+export async function loadAccessRules(db: SqlExecutor, client: Client): Promise<AccessRules> {
+  const scopes = await allOf<ScopeLimits>(db, AUTH_SCOPE);
+  const policies = client.enforceTokenRestriction ? await allOf<Policy>(db, API_ACCESS_POLICY) : [];
+  return { scopes, policies };
+}
+
 /**
- * The scope and token-restriction rules, evaluated live against the registry so that a narrowed
- * scope, a removed policy or a changed integration takes effect on the next request:
+ * The scope and token-restriction rules, evaluated on rules read live from the registry so that a
+ * narrowed scope, a removed policy or a changed integration takes effect on the next request:
  * - a scope that lists REST APIs in limitAuthorizationToApis protects them: a token reaches such an
  *   API only if it carries one of the scopes that list it;
  * - with allowAccessOnlyToApisInSelectedScope, a token reaches only the APIs its scopes list;
  * - with enforceTokenRestriction, an active REST API access policy that applies to the client
  *   (applyToAllIntegrations, or the integration listed) must allow the API.
  */
-export async function decideApiAccess(
-  db: SqlExecutor,
+export function decide(
+  rules: AccessRules,
   client: Client,
   tokenScopes: readonly string[],
   apiName: string,
-): Promise<AccessDecision> {
-  const scopes = await allOf<ScopeLimits>(db, AUTH_SCOPE);
-  const granted = scopes.filter((s) => tokenScopes.includes(s.name));
-  const reachableByScope = new Set(granted.flatMap((s) => s.limitAuthorizationToApis));
+): AccessDecision {
+  const granted = rules.scopes.filter((s) => tokenScopes.includes(s.name));
   if (client.allowAccessOnlyToApisInSelectedScope) {
-    if (!reachableByScope.has(apiName)) {
+    if (!granted.some((s) => s.limitAuthorizationToApis.includes(apiName))) {
       return {
         allowed: false,
         rule: "scope",
@@ -52,7 +71,9 @@ export async function decideApiAccess(
       };
     }
   } else {
-    const protecting = scopes.filter((s) => s.limitAuthorizationToApis.includes(apiName)).map((s) => s.name);
+    const protecting = rules.scopes
+      .filter((s) => s.limitAuthorizationToApis.includes(apiName))
+      .map((s) => s.name);
     if (protecting.length > 0 && !protecting.some((name) => tokenScopes.includes(name))) {
       return {
         allowed: false,
@@ -62,14 +83,7 @@ export async function decideApiAccess(
     }
   }
   if (client.enforceTokenRestriction) {
-    const policies = await allOf<{
-      name: string;
-      restApis: string[];
-      integrations: string[];
-      applyToAllIntegrations: boolean;
-      active: boolean;
-    }>(db, API_ACCESS_POLICY);
-    const allowing = policies.some(
+    const allowing = rules.policies.some(
       (p) =>
         p.active &&
         p.restApis.includes(apiName) &&
@@ -86,16 +100,25 @@ export async function decideApiAccess(
   return { allowed: true };
 }
 
+/** One API call's decision, with the rules read live. */
+export async function decideApiAccess(
+  db: SqlExecutor,
+  client: Client,
+  tokenScopes: readonly string[],
+  apiName: string,
+): Promise<AccessDecision> {
+  return decide(await loadAccessRules(db, client), client, tokenScopes, apiName);
+}
+
 /** The catalog APIs a token with these scopes may reach now (roles aside): the JWT `apis` claim. */
 export async function reachableApis(
   db: SqlExecutor,
   client: Client,
   tokenScopes: readonly string[],
 ): Promise<string[]> {
-  const apis = await allOf<{ name: string }>(db, REST_API);
-  const reachable: string[] = [];
-  for (const api of apis) {
-    if ((await decideApiAccess(db, client, tokenScopes, api.name)).allowed) reachable.push(api.name);
-  }
-  return reachable;
+  const [rules, apis] = await Promise.all([
+    loadAccessRules(db, client),
+    allOf<{ name: string }>(db, REST_API),
+  ]);
+  return apis.filter((api) => decide(rules, client, tokenScopes, api.name).allowed).map((api) => api.name);
 }

@@ -1,5 +1,5 @@
 import { CODE_LIFETIME_SECONDS } from "../../contract";
-import type { SqlExecutor } from "../../storage/database";
+import type { Database, SqlExecutor } from "../../storage/database";
 import type { Clock } from "../clock";
 import { credentialHash, randomCredential } from "./opaque";
 
@@ -13,10 +13,18 @@ export interface CodeGrant {
   codeChallenge: string | null;
 }
 
-/** Issues a one-time authorization code bound to its client, user, redirect URI and challenge. */
-export async function issueCode(db: SqlExecutor, clock: Clock, grant: CodeGrant): Promise<string> {
+/**
+ * Issues a one-time authorization code bound to its client, user, redirect URI and challenge.
+ * Written with relaxed durability: a code lives 60 s, and a lost one just means signing in again.
+ */
+export async function issueCode(db: Database, clock: Clock, grant: CodeGrant): Promise<string> {
   const code = randomCredential();
   const now = clock.now();
+  await db.transaction((tx) => insertCode(tx, code, now, grant), { durability: "relaxed" });
+  return code;
+}
+
+async function insertCode(db: SqlExecutor, code: string, now: Date, grant: CodeGrant): Promise<void> {
   await db.execute(
     `INSERT INTO authorization_codes (code_hash, integration_id, user_id, redirect_uri, redirect_uri_explicit, scope,
        code_challenge, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -32,7 +40,6 @@ export async function issueCode(db: SqlExecutor, clock: Clock, grant: CodeGrant)
       new Date(now.getTime() + CODE_LIFETIME_SECONDS * 1000).toISOString(),
     ],
   );
-  return code;
 }
 
 interface CodeRow extends Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from "../../storage/database";
+import type { Database, SqlExecutor } from "../../storage/database";
 import type { Clock } from "../clock";
 import { credentialHash, randomCredential } from "./opaque";
 

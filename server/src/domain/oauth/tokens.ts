@@ -13,8 +13,6 @@ export interface TokenContext {
   clock: Clock;
   keys: SigningKeys;
   issuer: string;
-  /** The signing key, fetched before a transaction starts (the key store uses its own connection). */
-  signingKey?: Awaited<ReturnType<SigningKeys["active"]>>;
 }
 
 export interface Grant {
@@ -55,15 +53,25 @@ async function insertToken(
   );
 }
 
-/** Issues an access token (JWT or opaque, per the integration) and a refresh token. */
-export async function issueTokens(ctx: TokenContext, grant: Grant): Promise<TokenResponse> {
+/** Tokens made (and a JWT signed) but not yet stored: the slow part, done outside any transaction. */
+export interface MintedTokens {
+  response: TokenResponse;
+  rows: { id: string; kind: "access" | "refresh"; hash: string | null; expires: Date }[];
+  grant: Grant;
+  now: Date;
+}
+
+/** Makes an access token (JWT or opaque, per the integration) and a refresh token. */
+export async function mintTokens(ctx: TokenContext, grant: Grant): Promise<MintedTokens> {
   const now = ctx.clock.now();
   const { client } = grant;
   const accessExpires = new Date(now.getTime() + client.accessTokenLifespan * 1000);
+  const refreshExpires = new Date(now.getTime() + client.refreshTokenLifespan * 1000);
   const id = uuidv7(now.getTime());
   let accessToken: string;
+  let accessHash: string | null = null;
   if (client.tokenFormat === "JWT") {
-    const key = ctx.signingKey ?? (await ctx.keys.active());
+    const key = await ctx.keys.active();
     const scopes = grant.scope ? grant.scope.split(" ") : [];
     accessToken = await new SignJWT({
       client_id: client.clientId,
@@ -78,35 +86,42 @@ export async function issueTokens(ctx: TokenContext, grant: Grant): Promise<Toke
       .setExpirationTime(seconds(accessExpires))
       .setJti(id)
       .sign(key.privateKey);
-    await insertToken(ctx.db, { id, kind: "access", hash: null, grant, now, expires: accessExpires });
   } else {
     accessToken = randomCredential();
-    await insertToken(ctx.db, {
-      id,
-      kind: "access",
-      hash: credentialHash(accessToken),
-      grant,
-      now,
-      expires: accessExpires,
-    });
+    accessHash = credentialHash(accessToken);
   }
   const refreshToken = randomCredential();
-  const refreshExpires = new Date(now.getTime() + client.refreshTokenLifespan * 1000);
-  await insertToken(ctx.db, {
-    id: uuidv7(now.getTime()),
-    kind: "refresh",
-    hash: credentialHash(refreshToken),
+  return {
+    response: {
+      access_token: accessToken,
+      token_type: "Bearer",
+      expires_in: client.accessTokenLifespan,
+      refresh_token: refreshToken,
+      scope: grant.scope,
+    },
+    rows: [
+      { id, kind: "access", hash: accessHash, expires: accessExpires },
+      {
+        id: uuidv7(now.getTime()),
+        kind: "refresh",
+        hash: credentialHash(refreshToken),
+        expires: refreshExpires,
+      },
+    ],
     grant,
     now,
-    expires: refreshExpires,
-  });
-  return {
-    access_token: accessToken,
-    token_type: "Bearer",
-    expires_in: client.accessTokenLifespan,
-    refresh_token: refreshToken,
-    scope: grant.scope,
   };
+}
+
+/** Records minted tokens (in the transaction that consumed the code or refresh token). */
+export async function storeTokens(db: SqlExecutor, minted: MintedTokens): Promise<TokenResponse> {
+  for (const row of minted.rows) await insertToken(db, { ...row, grant: minted.grant, now: minted.now });
+  return minted.response;
+}
+
+/** Mints and stores in one go (where no lock is held). */
+export async function issueTokens(ctx: TokenContext, grant: Grant): Promise<TokenResponse> {
+  return storeTokens(ctx.db, await mintTokens(ctx, grant));
 }
 
 export async function revokeFamily(db: SqlExecutor, clock: Clock, familyId: string): Promise<number> {
@@ -132,39 +147,42 @@ export interface TokenRow extends Record<string, unknown> {
   revoked_at: string | null;
 }
 
-export type RefreshOutcome =
-  | { outcome: "rotated"; row: TokenRow }
+export type RefreshLookup =
+  | { outcome: "usable"; row: TokenRow }
   | { outcome: "reused"; familyId: string }
   | { outcome: "invalid"; reason: string };
 
 /**
- * Spends a refresh token of this client, once: a second use of a rotated token is reuse, and the
- * caller revokes its whole family (RFC 9700 §4.14.2). Another client's token is refused unspent.
+ * A refresh token of this client, if it may be used now. A rotated one is reuse (the caller
+ * revokes its family, RFC 9700 §4.14.2); another client's token is refused without effect.
  */
-export async function spendRefreshToken(
+export async function findRefreshToken(
   db: SqlExecutor,
   clock: Clock,
   client: Client,
   token: string,
-): Promise<RefreshOutcome> {
-  const hash = credentialHash(token);
+): Promise<RefreshLookup> {
   const rows = await db.query<TokenRow>(
     "SELECT * FROM oauth_tokens WHERE token_hash = ? AND kind = 'refresh'",
-    [hash],
+    [credentialHash(token)],
   );
   const row = rows[0];
-  const now = clock.now().toISOString();
   if (!row || row.integration_id !== client.id)
     return { outcome: "invalid", reason: "The refresh token is not valid for this client." };
   if (row.revoked_at) return { outcome: "invalid", reason: "The refresh token was revoked." };
   if (row.rotated_at) return { outcome: "reused", familyId: row.family_id };
-  if (row.expires_at <= now) return { outcome: "invalid", reason: "The refresh token expired." };
+  if (row.expires_at <= clock.now().toISOString())
+    return { outcome: "invalid", reason: "The refresh token expired." };
+  return { outcome: "usable", row };
+}
+
+/** Spends a refresh token exactly once: false when a concurrent use got there first. */
+export async function markRotated(db: SqlExecutor, clock: Clock, id: string): Promise<boolean> {
   const { rowCount } = await db.execute(
     "UPDATE oauth_tokens SET rotated_at = ? WHERE id = ? AND rotated_at IS NULL AND revoked_at IS NULL",
-    [now, row.id],
+    [clock.now().toISOString(), id],
   );
-  if (rowCount === 0) return { outcome: "reused", familyId: row.family_id };
-  return { outcome: "rotated", row };
+  return rowCount === 1;
 }
 
 export interface ActiveToken {

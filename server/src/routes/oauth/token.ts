@@ -4,7 +4,13 @@ import { findUser } from "../../domain/kinds/users";
 import type { Client } from "../../domain/oauth/clients";
 import { consumeCode, findCode } from "../../domain/oauth/codes";
 import { verifierMatches } from "../../domain/oauth/pkce";
-import { issueTokens, revokeFamily, spendRefreshToken, type TokenContext } from "../../domain/oauth/tokens";
+import {
+  findRefreshToken,
+  markRotated,
+  mintTokens,
+  revokeFamily,
+  storeTokens,
+} from "../../domain/oauth/tokens";
 import { authenticateClient } from "./client-auth";
 import { type OAuthContext, tokenContext } from "./context";
 import { singleValued } from "./forms";
@@ -12,10 +18,6 @@ import { OAuthError, sendOAuthError } from "./oauth-errors";
 
 function sendTokens(reply: FastifyReply, tokens: TokenResponse) {
   return reply.header("cache-control", "no-store").header("pragma", "no-cache").send(tokens);
-}
-
-async function signingKeyFor(ctx: OAuthContext, client: Client): Promise<TokenContext["signingKey"]> {
-  return client.tokenFormat === "JWT" ? ctx.keys.active() : undefined;
 }
 
 async function authorizationCodeGrant(
@@ -63,20 +65,23 @@ async function authorizationCodeGrant(
       "code_verifier was sent but the authorization request had no code_challenge.",
     );
   }
-  const signingKey = await signingKeyFor(ctx, client);
   const found = await findUser(ctx.db, grant.userId);
   if (!found?.active)
     throw new OAuthError("invalid_grant", "The user of this authorization code is inactive or gone.");
   const user = { id: found.id, name: found.name };
-  // Consume and issue atomically: a concurrent second redemption waits, then sees the code used
-  // and revokes these tokens too.
-  const tokens = await ctx.db.transaction(async (tx) => {
-    if (!(await consumeCode(tx, ctx.clock, stored.codeHash))) return undefined;
-    return issueTokens(
-      { ...tokenContext(ctx, tx), signingKey },
-      { client, user, scope: grant.scope, familyId: stored.codeHash },
-    );
+  // The tokens are made (and a JWT signed) before any lock is taken; then consuming the code and
+  // storing them is one transaction: a concurrent second redemption waits, sees the code used and
+  // revokes these tokens too.
+  const minted = await mintTokens(tokenContext(ctx), {
+    client,
+    user,
+    scope: grant.scope,
+    familyId: stored.codeHash,
   });
+  const tokens = await ctx.db.transaction(
+    async (tx) => ((await consumeCode(tx, ctx.clock, stored.codeHash)) ? storeTokens(tx, minted) : undefined),
+    { durability: "relaxed" },
+  );
   if (!tokens) {
     const revoked = await revokeFamily(ctx.db, ctx.clock, stored.codeHash);
     throw new OAuthError(
@@ -93,41 +98,42 @@ async function refreshTokenGrant(
   form: Record<string, string>,
 ): Promise<TokenResponse> {
   if (!form.refresh_token) throw new OAuthError("invalid_request", "refresh_token is required.");
-  const signingKey = await signingKeyFor(ctx, client);
-  const result = await ctx.db.transaction(async (tx) => {
-    const spent = await spendRefreshToken(tx, ctx.clock, client, form.refresh_token!);
-    if (spent.outcome !== "rotated") return spent;
-    const granted = spent.row.scope ? spent.row.scope.split(" ") : [];
-    const asked = form.scope === undefined ? granted : [...new Set(form.scope.split(" ").filter(Boolean))];
-    const extra = asked.filter((s) => !granted.includes(s));
-    if (extra.length)
-      throw new OAuthError(
-        "invalid_scope",
-        `A refresh cannot add scopes: ${extra.join(", ")} were not granted.`,
-      );
-    const user = await findUser(tx, spent.row.user_id);
-    if (!user?.active)
-      throw new OAuthError("invalid_grant", "The user of this refresh token is inactive or gone.");
-    const grant = {
-      client,
-      user: { id: user.id, name: user.name },
-      scope: asked.join(" "),
-      familyId: spent.row.family_id,
-    };
-    return {
-      outcome: "issued" as const,
-      tokens: await issueTokens({ ...tokenContext(ctx, tx), signingKey }, grant),
-    };
-  });
-  if (result.outcome === "issued") return result.tokens;
-  if (result.outcome === "reused") {
-    await revokeFamily(ctx.db, ctx.clock, result.familyId);
+  const found = await findRefreshToken(ctx.db, ctx.clock, client, form.refresh_token);
+  if (found.outcome === "invalid") throw new OAuthError("invalid_grant", found.reason);
+  const reused = async (familyId: string): Promise<never> => {
+    await revokeFamily(ctx.db, ctx.clock, familyId);
     throw new OAuthError(
       "invalid_grant",
       "The refresh token was already used; every token of its grant is now revoked.",
     );
+  };
+  if (found.outcome === "reused") return reused(found.familyId);
+  const { row } = found;
+  const granted = row.scope ? row.scope.split(" ") : [];
+  const asked = form.scope === undefined ? granted : [...new Set(form.scope.split(" ").filter(Boolean))];
+  const extra = asked.filter((s) => !granted.includes(s));
+  if (extra.length) {
+    throw new OAuthError(
+      "invalid_scope",
+      `A refresh cannot add scopes: ${extra.join(", ")} were not granted.`,
+    );
   }
-  throw new OAuthError("invalid_grant", result.reason);
+  const user = await findUser(ctx.db, row.user_id);
+  if (!user?.active)
+    throw new OAuthError("invalid_grant", "The user of this refresh token is inactive or gone.");
+  const minted = await mintTokens(tokenContext(ctx), {
+    client,
+    user: { id: user.id, name: user.name },
+    scope: asked.join(" "),
+    familyId: row.family_id,
+  });
+  // Spending the old token and storing the new ones commit together; a concurrent use of the same
+  // token loses the conditional update and is treated as reuse.
+  const tokens = await ctx.db.transaction(
+    async (tx) => ((await markRotated(tx, ctx.clock, row.id)) ? storeTokens(tx, minted) : undefined),
+    { durability: "relaxed" },
+  );
+  return tokens ?? reused(row.family_id);
 }
 
 /** The token endpoint (/oauth_token.do and /oauth/token). */
