@@ -1,29 +1,18 @@
-// The authorization code flow as a person goes through it: the built server (dist/), a real
-// Chromium (Debian's, driven by playwright-core), the built-in login and consent pages with their
-// CSP, and a client app played by a tiny local HTTP server that serves the integration's logo and
-// receives the redirect. Screenshots of each page land in test-output/browser/.
-//
-// Needs `make build` (or `npm run build`) and /usr/bin/chromium (`bash scripts/ensure-chromium.sh`,
-// or `make chromium`). Nothing is skipped when either is missing: the tests fail and say what to run.
-import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { crc32, deflateSync } from "node:zlib";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { fetch } from "undici";
+import { type AuthServer, manage, startAuthServer } from "../../helpers/built-server";
 
 const ROOT = resolve(__dirname, "../../../..");
-const CLI = join(ROOT, "dist/server/src/cli.js");
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = join(ROOT, "test-output/browser");
 const TIMEOUT_MS = 60_000;
-const READY_TIMEOUT_MS = 30_000;
 
 const SCOPE = { name: "incident.read", description: "Read your incidents" };
 const INTEGRATION_NAME = "Helpdesk Browser Test";
@@ -150,106 +139,6 @@ td code{word-break:break-all}table{border-collapse:collapse}tr{border-bottom:1px
     },
     close: () => new Promise<void>((done) => server.close(() => done())),
   });
-}
-
-/** A TCP port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((done, fail) => {
-    probe.once("error", fail);
-    probe.listen(0, "127.0.0.1", () => done());
-  });
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((done) => probe.close(() => done()));
-  return port;
-}
-
-interface AuthServer {
-  base: string;
-  adminToken: string;
-  stop(): Promise<void>;
-}
-
-/** Spawns the built server on a free port with a fresh SQLite file and --dev; waits for its metadata. */
-async function startAuthServer(dir: string): Promise<AuthServer> {
-  if (!existsSync(CLI)) {
-    throw new Error(`${CLI} is missing: build the server first (make build, or npm run build).`);
-  }
-  const port = await freePort();
-  const tokenFile = join(dir, "admin-token");
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      CLI,
-      "serve",
-      "--port",
-      String(port),
-      "--host",
-      "127.0.0.1",
-      "--database",
-      join(dir, "oauth.db"),
-      "--admin-token-file",
-      tokenFile,
-      "--dev",
-      "--log-level",
-      "warn",
-    ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const lines: string[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on("line", (line) => {
-      lines.push(line);
-      if (lines.length > 40) lines.shift();
-    });
-  }
-  let exit: string | undefined;
-  const exited = new Promise<void>((done) =>
-    child.once("exit", (code, signal) => {
-      exit = `code ${code}, signal ${signal}`;
-      done();
-    }),
-  );
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (exit) throw new Error(`the server exited (${exit}) before it was ready:\n${lines.join("\n")}`);
-    try {
-      const response = await fetch(`${base}/.well-known/oauth-authorization-server`);
-      await response.body?.cancel();
-      if (response.ok && existsSync(tokenFile)) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`the server was not ready within ${READY_TIMEOUT_MS} ms:\n${lines.join("\n")}`);
-    }
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  return {
-    base,
-    adminToken: readFileSync(tokenFile, "utf8").trim(),
-    async stop() {
-      if (!exit) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-    },
-  };
-}
-
-async function manage(server: AuthServer, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${server.base}${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${server.adminToken}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as Record<string, unknown>;
 }
 
 const base64url = (bytes: Buffer) => bytes.toString("base64url");
