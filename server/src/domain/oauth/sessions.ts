@@ -6,18 +6,18 @@ import { credentialHash, randomCredential } from "./opaque";
 export const SESSION_LIFETIME_SECONDS = 8 * 60 * 60;
 
 /** A browser login session: the cookie holds a random id; the database holds only its hash. */
-export async function createSession(db: SqlExecutor, clock: Clock, userId: string): Promise<string> {
+export async function createSession(db: Database, clock: Clock, userId: string): Promise<string> {
   const id = randomCredential();
   const now = clock.now();
-  await db.execute(
-    "INSERT INTO login_sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-    [
+  const insert = (tx: SqlExecutor) =>
+    tx.execute("INSERT INTO login_sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)", [
       credentialHash(id),
       userId,
       now.toISOString(),
       new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000).toISOString(),
-    ],
-  );
+    ]);
+  // Relaxed durability: a session lost to a power failure just means signing in again.
+  await db.transaction(insert, { durability: "relaxed" });
   return id;
 }
 
