@@ -198,6 +198,9 @@ async function main() {
     console.log(
       `  ${audit.json.items.length} audited writes; secrets stored hashed, shown once, never logged`,
     );
+    console.log(
+      `  1 authorization code login with PKCE for ${claims.sub}; the Table API allowed the read (${incidents.statusCode}) and refused the write by role (${write.statusCode})`,
+    );
   } finally {
     child.kill("SIGTERM");
     await new Promise((resolve) => child.once("exit", resolve));
