@@ -6,7 +6,7 @@ const tier = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: "node",
   transform,
-  testMatch: [`<rootDir>/server/test/${name}/**/*.test.ts`],
+  testMatch: [`<rootDir>/server/test/${name}/**/*.test.ts`, `<rootDir>/provider/test/${name}/**/*.test.ts`],
   ...extra,
 });
 

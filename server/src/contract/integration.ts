@@ -10,6 +10,16 @@ import {
 
 export const TOKEN_FORMATS = ["Opaque", "JWT"] as const;
 
+/**
+ * How clientSecretFingerprint is computed, so any holder of the secret (the Pulumi provider) can
+ * compute it: PREFIX + base64url(first BYTES bytes of SHA-256(DOMAIN || secret)).
+ */
+export const SECRET_FINGERPRINT = {
+  prefix: "sha256:",
+  domain: "inbound-oauth client secret fingerprint v1\0",
+  bytes: 12,
+} as const;
+
 /** Bounds of the token lifespans, in seconds. */
 export const LIFESPAN = {
   accessDefault: 1800,

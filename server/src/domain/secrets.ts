@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { SECRET_FINGERPRINT } from "../contract";
 
 /**
  * Client secrets and admin tokens are high-entropy random strings (a caller-supplied client secret
@@ -37,7 +38,7 @@ export function verifySecret(secret: string, stored: string): boolean {
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-export const FINGERPRINT_PREFIX = "sha256:";
+export const FINGERPRINT_PREFIX = SECRET_FINGERPRINT.prefix;
 
 /**
  * A public fingerprint of a secret: 96 bits of a domain-separated, unsalted SHA-256, so anyone who
@@ -48,7 +49,7 @@ export const FINGERPRINT_PREFIX = "sha256:";
 export function fingerprint(secret: string): string {
   return (
     FINGERPRINT_PREFIX +
-    sha256("inbound-oauth client secret fingerprint v1\0", secret).subarray(0, 12).toString("base64url")
+    sha256(SECRET_FINGERPRINT.domain, secret).subarray(0, SECRET_FINGERPRINT.bytes).toString("base64url")
   );
 }
 

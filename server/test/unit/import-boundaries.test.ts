@@ -47,3 +47,22 @@ test.each(Object.keys(ALLOWED))("server/src/%s imports only what its README allo
   }
   expect(violations).toEqual([]);
 });
+
+test("provider/src imports only the shared contract from the server, and client-side packages", () => {
+  const providerSrc = join(__dirname, "..", "..", "..", "provider", "src");
+  const contract = join(SRC, "contract");
+  const violations: string[] = [];
+  for (const file of sources(providerSrc)) {
+    for (const spec of importsOf(file)) {
+      if (spec.startsWith(".")) {
+        const target = join(file, "..", spec);
+        const inProvider = !relative(providerSrc, target).startsWith("..");
+        const inContract = !relative(contract, target).startsWith("..");
+        if (!inProvider && !inContract) violations.push(`${relative(providerSrc, file)} → ${spec}`);
+      } else if (!/^(node:.*|zod|undici|@pulumi\/pulumi(\/.*)?)$/.test(spec)) {
+        violations.push(`${relative(providerSrc, file)} → ${spec}`);
+      }
+    }
+  }
+  expect(violations).toEqual([]);
+});
