@@ -34,11 +34,13 @@ _npm-ci:
 build: setup ## Compile TypeScript to dist/
 	tsc -p tsconfig.build.json
 
-generate: build ## Rebuild generated artifacts (server/openapi.json)
+generate: build ## Rebuild generated artifacts (server/openapi.json, schema.json)
 	node dist/server/scripts/generate-openapi.js
+	node dist/provider/scripts/generate-schema.js
 
 check-generated: generate ## Fail when a generated artifact differs from the committed one
 	@git diff --exit-code -- server/openapi.json || { echo "server/openapi.json is out of date: run 'make generate' and commit it." >&2; exit 1; }
+	@git diff --exit-code -- schema.json || { echo "schema.json is out of date: run 'make generate' and commit it." >&2; exit 1; }
 
 typecheck: setup
 	tsc -p tsconfig.json --noEmit
