@@ -31,8 +31,9 @@ node_modules/.installed: package.json package-lock.json scripts/setup-node.sh
 _npm-ci:
 	npm ci --no-audit --no-fund --loglevel=error
 
-build: setup ## Compile TypeScript to dist/
+build: setup ## Compile TypeScript to dist/ (and the SDK package to sdk/dist/)
 	tsc -p tsconfig.build.json
+	tsc -p sdk/tsconfig.json
 
 generate: build ## Rebuild generated artifacts (server/openapi.json, schema.json)
 	node dist/server/scripts/generate-openapi.js

@@ -1,0 +1,117 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { check } from "./check";
+import { type ProviderConfig, resolveConfig } from "./config";
+import { createRecord, deleteRecord, readRecord, toInputs, toOutputs, updateRecord } from "./crud";
+import { diff } from "./diff";
+import { ManagementClient } from "./http/client";
+import { API_ACCESS_POLICY, AUTH_SCOPE, AUTHORIZATION_CODE_GRANT, type ResourceKind } from "./resources";
+
+/**
+ * The dynamic provider's operations, loaded by name in Pulumi's dynamic-provider host (the SDK's
+ * provider objects only `require` this module), so no credential or server code is ever serialized
+ * into the program's state. The host calls configure once with the stack's config.
+ */
+export const KINDS = {
+  AuthorizationCodeGrant: AUTHORIZATION_CODE_GRANT,
+  AuthScope: AUTH_SCOPE,
+  ApiAccessPolicy: API_ACCESS_POLICY,
+} as const satisfies Record<string, ResourceKind>;
+export type KindName = keyof typeof KINDS;
+
+/** An input the SDK adds to every resource: its project, stack and name, which seed idempotent creates. */
+export const SEED_INPUT = "__resource";
+
+let settings: ProviderConfig | undefined;
+let client: ManagementClient | undefined;
+
+export async function configure(config: dynamic.Config): Promise<void> {
+  settings = resolveConfig(
+    {
+      "inbound-oauth:endpoint": config.get("inbound-oauth:endpoint"),
+      "inbound-oauth:adminToken": config.get("inbound-oauth:adminToken"),
+    },
+    process.env,
+  );
+  client = new ManagementClient(settings);
+}
+
+function connection(): { client: ManagementClient; endpoint: string } {
+  if (!client || !settings) {
+    settings = resolveConfig({}, process.env);
+    client = new ManagementClient(settings);
+  }
+  return { client, endpoint: settings.endpoint };
+}
+
+function withoutSeed(inputs: Record<string, unknown>): Record<string, unknown> {
+  const { [SEED_INPUT]: _seed, ...rest } = inputs;
+  return rest;
+}
+
+export async function checkInputs(
+  kind: KindName,
+  news: Record<string, unknown>,
+): Promise<dynamic.CheckResult> {
+  const result = check(KINDS[kind], withoutSeed(news));
+  const inputs =
+    news[SEED_INPUT] === undefined ? result.inputs : { ...result.inputs, [SEED_INPUT]: news[SEED_INPUT] };
+  return result.failures.length ? { inputs, failures: result.failures } : { inputs };
+}
+
+export async function diffInputs(
+  kind: KindName,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<dynamic.DiffResult> {
+  const { changes, replaces, stables, deleteBeforeReplace } = diff(KINDS[kind], olds, withoutSeed(news));
+  return { changes, replaces, stables, deleteBeforeReplace };
+}
+
+export async function create(kind: KindName, inputs: Record<string, unknown>): Promise<dynamic.CreateResult> {
+  const { client, endpoint } = connection();
+  const seed = String(inputs[SEED_INPUT] ?? "");
+  const { record } = await createRecord(client, KINDS[kind], withoutSeed(inputs), { seed });
+  return { id: record.id, outs: { ...toOutputs(KINDS[kind], record, endpoint), ...provided(inputs) } };
+}
+
+export async function read(
+  kind: KindName,
+  id: string,
+  props: Record<string, unknown>,
+): Promise<dynamic.ReadResult> {
+  const { client, endpoint } = connection();
+  const record = await readRecord(client, KINDS[kind], id);
+  if (!record) return {};
+  const known = typeof props.clientSecret === "string" ? { clientSecret: props.clientSecret } : {};
+  return {
+    id,
+    props: { ...toOutputs(KINDS[kind], { ...record, ...known }, endpoint), ...provided(props) },
+    inputs: { ...toInputs(KINDS[kind], record, props), ...provided(props) },
+  };
+}
+
+export async function update(
+  kind: KindName,
+  id: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<dynamic.UpdateResult> {
+  const { client, endpoint } = connection();
+  const { record, overwritten } = await updateRecord(client, KINDS[kind], id, withoutSeed(news), {
+    previous: olds,
+  });
+  if (overwritten.length)
+    console.log(`${kind} ${record.name}: set ${overwritten.join(", ")} to the declared values`);
+  return { outs: { ...toOutputs(KINDS[kind], record, endpoint), ...provided(news) } };
+}
+
+export async function remove(kind: KindName, id: string): Promise<void> {
+  await deleteRecord(connection().client, KINDS[kind], id);
+}
+
+/** Provider-only inputs carried into the state as they were given. */
+function provided(inputs: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const key of ["adopt", SEED_INPUT]) if (inputs[key] !== undefined) kept[key] = inputs[key];
+  return kept;
+}
