@@ -35,13 +35,15 @@ build: setup ## Compile TypeScript to dist/ (and the SDK package to sdk/dist/)
 	tsc -p tsconfig.build.json
 	tsc -p sdk/tsconfig.json
 
-generate: build ## Rebuild generated artifacts (server/openapi.json, schema.json)
+generate: build ## Rebuild generated artifacts (server/openapi.json, schema.json, docs/resources.md)
 	node dist/server/scripts/generate-openapi.js
 	node dist/provider/scripts/generate-schema.js
+	node dist/provider/scripts/generate-docs.js
 
 check-generated: generate ## Fail when a generated artifact differs from the committed one
 	@git diff --exit-code -- server/openapi.json || { echo "server/openapi.json is out of date: run 'make generate' and commit it." >&2; exit 1; }
 	@git diff --exit-code -- schema.json || { echo "schema.json is out of date: run 'make generate' and commit it." >&2; exit 1; }
+	@git diff --exit-code -- docs/resources.md || { echo "docs/resources.md is out of date: run 'make generate' and commit it." >&2; exit 1; }
 
 typecheck: setup
 	tsc -p tsconfig.json --noEmit
@@ -71,7 +73,7 @@ test-feature: build postgres chromium
 	$(JEST) --selectProjects feature
 
 bench: build postgres ## Benchmarks (figures and side-by-side ratios)
-	node dist/bench/management-api.js && node dist/bench/oauth-flows.js
+	node dist/bench/management-api.js && node dist/bench/oauth-flows.js && node dist/bench/provider-overhead.js
 
 demo: build ## The main job, end to end, on the embedded SQLite default
 	node dist/scripts/demo.js
