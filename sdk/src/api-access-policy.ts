@@ -20,6 +20,7 @@ export interface ApiAccessPolicyArgs {
 /** A REST API access policy: which REST APIs the integrations that enforce token restriction may reach. */
 export class ApiAccessPolicy extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
+  declare readonly description: pulumi.Output<string>;
   declare readonly restApis: pulumi.Output<string[]>;
   declare readonly integrations: pulumi.Output<string[]>;
   declare readonly applyToAllIntegrations: pulumi.Output<boolean>;

@@ -51,10 +51,15 @@ export class AuthorizationCodeGrant extends pulumi.dynamic.Resource {
   declare readonly clientSecretFingerprint: pulumi.Output<string | undefined>;
   declare readonly publicClient: pulumi.Output<boolean>;
   declare readonly authScopes: pulumi.Output<string[]>;
-  declare readonly tokenFormat: pulumi.Output<string>;
+  declare readonly allowAccessOnlyToApisInSelectedScope: pulumi.Output<boolean>;
+  declare readonly enforceTokenRestriction: pulumi.Output<boolean>;
+  declare readonly tokenFormat: pulumi.Output<"Opaque" | "JWT">;
   declare readonly accessTokenLifespan: pulumi.Output<number>;
   declare readonly refreshTokenLifespan: pulumi.Output<number>;
+  declare readonly loginUrl: pulumi.Output<string | undefined>;
+  declare readonly logoUrl: pulumi.Output<string | undefined>;
   declare readonly active: pulumi.Output<boolean>;
+  declare readonly deletionProtection: pulumi.Output<boolean>;
   declare readonly version: pulumi.Output<number>;
   declare readonly createdAt: pulumi.Output<string>;
   declare readonly updatedAt: pulumi.Output<string>;
