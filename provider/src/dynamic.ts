@@ -43,8 +43,12 @@ function connection(): { client: ManagementClient; endpoint: string } {
   return { client, endpoint: settings.endpoint };
 }
 
+/** The serialized provider, which Pulumi's dynamic-provider host adds to every resource's inputs. */
+export const PROVIDER_KEY = "__provider";
+
+/** The resource's own inputs: without what the SDK and Pulumi's host add. */
 function withoutSeed(inputs: Record<string, unknown>): Record<string, unknown> {
-  const { [SEED_INPUT]: _seed, ...rest } = inputs;
+  const { [SEED_INPUT]: _seed, [PROVIDER_KEY]: _provider, ...rest } = inputs;
   return rest;
 }
 
@@ -63,15 +67,35 @@ export async function diffInputs(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): Promise<dynamic.DiffResult> {
-  const { changes, replaces, stables, deleteBeforeReplace } = diff(KINDS[kind], olds, withoutSeed(news));
+  const { changes, replaces, stables, deleteBeforeReplace } = diff(
+    KINDS[kind],
+    withoutSeed(olds),
+    withoutSeed(news),
+  );
   return { changes, replaces, stables, deleteBeforeReplace };
+}
+
+/**
+ * Outputs cannot tell a declared clientId or clientSecret from one the server generated, yet only a
+ * declared one is an input (refresh must not show a generated one as drift). The state records which.
+ */
+const DECLARED = "__declared";
+
+function declared(kind: KindName, inputs: Record<string, unknown>): string[] {
+  const optional = [...KINDS[kind].replaceOnChanges, ...KINDS[kind].secretInputs];
+  return optional.filter((key) => inputs[key] !== undefined);
 }
 
 export async function create(kind: KindName, inputs: Record<string, unknown>): Promise<dynamic.CreateResult> {
   const { client, endpoint } = connection();
   const seed = String(inputs[SEED_INPUT] ?? "");
   const { record } = await createRecord(client, KINDS[kind], withoutSeed(inputs), { seed });
-  return { id: record.id, outs: { ...toOutputs(KINDS[kind], record, endpoint), ...provided(inputs) } };
+  const outs = {
+    ...toOutputs(KINDS[kind], record, endpoint),
+    ...provided(inputs),
+    [DECLARED]: declared(kind, inputs),
+  };
+  return { id: record.id, outs };
 }
 
 export async function read(
@@ -83,10 +107,19 @@ export async function read(
   const record = await readRecord(client, KINDS[kind], id);
   if (!record) return {};
   const known = typeof props.clientSecret === "string" ? { clientSecret: props.clientSecret } : {};
+  const wasDeclared = Array.isArray(props[DECLARED]) ? (props[DECLARED] as string[]) : [];
+  const previousInputs = { ...props };
+  for (const key of [...KINDS[kind].replaceOnChanges, ...KINDS[kind].secretInputs]) {
+    if (!wasDeclared.includes(key)) delete previousInputs[key];
+  }
   return {
     id,
-    props: { ...toOutputs(KINDS[kind], { ...record, ...known }, endpoint), ...provided(props) },
-    inputs: { ...toInputs(KINDS[kind], record, props), ...provided(props) },
+    props: {
+      ...toOutputs(KINDS[kind], { ...record, ...known }, endpoint),
+      ...provided(props),
+      [DECLARED]: wasDeclared,
+    },
+    inputs: { ...toInputs(KINDS[kind], record, previousInputs), ...provided(props) },
   };
 }
 
@@ -102,7 +135,13 @@ export async function update(
   });
   if (overwritten.length)
     console.log(`${kind} ${record.name}: set ${overwritten.join(", ")} to the declared values`);
-  return { outs: { ...toOutputs(KINDS[kind], record, endpoint), ...provided(news) } };
+  return {
+    outs: {
+      ...toOutputs(KINDS[kind], record, endpoint),
+      ...provided(news),
+      [DECLARED]: declared(kind, news),
+    },
+  };
 }
 
 export async function remove(kind: KindName, id: string): Promise<void> {
