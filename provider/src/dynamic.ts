@@ -1,6 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { check } from "./check";
-import { type ProviderConfig, resolveConfig } from "./config";
+import { isInsecureEndpoint, type ProviderConfig, resolveConfig } from "./config";
 import { createRecord, deleteRecord, readRecord, toInputs, toOutputs, updateRecord } from "./crud";
 import { diff } from "./diff";
 import { ManagementClient } from "./http/client";
@@ -33,6 +33,11 @@ export async function configure(config: dynamic.Config): Promise<void> {
     process.env,
   );
   client = new ManagementClient(settings);
+  if (isInsecureEndpoint(settings.endpoint)) {
+    console.warn(
+      `inbound-oauth: ${settings.endpoint} is plain http to a host that is not loopback, so the admin token crosses the network unencrypted. Use https.`,
+    );
+  }
 }
 
 function connection(): { client: ManagementClient; endpoint: string } {
