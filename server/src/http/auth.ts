@@ -63,7 +63,7 @@ export function bearerAuth(db: Database) {
     if (writes && !WRITER_ROLES.includes(principal.role)) {
       throw new ApiError(
         "FORBIDDEN",
-        `The token "${principal.name}" has the ${principal.role} role, which may only read. Use a token with the admin, oauth_admin or mi_admin role to make changes.`,
+        `The token "${principal.name}" has the ${principal.role} role, which may only read. Use a token with the admin, oauth_admin or mi_admin role to make changes (users need admin).`,
       );
     }
   };
