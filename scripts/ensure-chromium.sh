@@ -14,34 +14,9 @@ if [[ -x "$CHROMIUM" ]]; then
   exit 0
 fi
 
-if [[ "$(id -u)" -eq 0 ]]; then
-  SUDO=()
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-  SUDO=(sudo -n)
-else
-  echo "ensure-chromium: $CHROMIUM not found and cannot install it:" >&2
-  echo "  not running as root and passwordless sudo is unavailable." >&2
-  echo "  Install Debian's 'chromium' package yourself (apt-get install chromium)." >&2
-  exit 1
-fi
-
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "ensure-chromium: $CHROMIUM not found and apt-get is unavailable; install Chromium so that" >&2
-  echo "  $CHROMIUM exists." >&2
-  exit 1
-fi
-
-log="$(mktemp -t ensure-chromium.XXXXXX.log)"
-if ! {
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update &&
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold chromium
-} </dev/null >"$log" 2>&1; then
-  echo "ensure-chromium: installing the 'chromium' package failed; apt-get output follows:" >&2
-  tail -n 40 "$log" >&2
-  exit 1
-fi
-rm -f "$log"
+# shellcheck source=lib/apt-install.sh
+source "$(dirname "$0")/lib/apt-install.sh"
+apt_install ensure-chromium chromium "Install Debian's 'chromium' package yourself (apt-get install chromium)."
 
 if [[ ! -x "$CHROMIUM" ]]; then
   echo "ensure-chromium: installed 'chromium' but $CHROMIUM is still missing." >&2

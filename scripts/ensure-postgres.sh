@@ -35,35 +35,9 @@ if bindir="$(find_bindir)"; then
   exit 0
 fi
 
-if [[ "$(id -u)" -eq 0 ]]; then
-  SUDO=()
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-  SUDO=(sudo -n)
-else
-  echo "ensure-postgres: PostgreSQL binaries not found under /usr/lib/postgresql/*/bin and cannot install them:" >&2
-  echo "  not running as root and passwordless sudo is unavailable." >&2
-  echo "  Install Debian's 'postgresql' package yourself, or set TEST_DATABASE_URL to an existing server" >&2
-  echo "  (e.g. postgres://postgres@127.0.0.1:5432/postgres) whose user may CREATE DATABASE." >&2
-  exit 1
-fi
-
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "ensure-postgres: PostgreSQL binaries not found and apt-get is unavailable; install PostgreSQL" >&2
-  echo "  (initdb and pg_ctl under /usr/lib/postgresql/<ver>/bin) or set TEST_DATABASE_URL." >&2
-  exit 1
-fi
-
-log="$(mktemp -t ensure-postgres.XXXXXX.log)"
-if ! {
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update &&
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold postgresql
-} </dev/null >"$log" 2>&1; then
-  echo "ensure-postgres: installing the 'postgresql' package failed; apt-get output follows:" >&2
-  tail -n 40 "$log" >&2
-  exit 1
-fi
-rm -f "$log"
+# shellcheck source=lib/apt-install.sh
+source "$(dirname "$0")/lib/apt-install.sh"
+apt_install ensure-postgres postgresql "Install Debian's 'postgresql' package yourself, or set TEST_DATABASE_URL to a server whose user may CREATE DATABASE."
 
 if ! bindir="$(find_bindir)"; then
   echo "ensure-postgres: installed 'postgresql' but found no initdb/pg_ctl under /usr/lib/postgresql/*/bin." >&2
