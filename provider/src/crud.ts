@@ -1,7 +1,8 @@
+import { sameProperty } from "./compare";
 import { secretFingerprint } from "./fingerprint";
 import type { ManagementClient } from "./http/client";
 import { hasCode, ManagementError } from "./http/errors";
-import { canonicalJson, idempotencyKey } from "./http/idempotency-key";
+import { idempotencyKey } from "./http/idempotency-key";
 import { AUTHORIZATION_CODE_GRANT, PROVIDER_INPUTS, type ResourceKind } from "./resources";
 
 /** A record as the management API returns it (plus clientSecret when this provider knows it). */
@@ -25,7 +26,6 @@ const MAX_KEY_GENERATIONS = 3;
 
 const typeName = (kind: ResourceKind) => kind.token.split(":").pop() ?? kind.token;
 const itemPath = (kind: ResourceKind, id: string) => `${kind.path}/${encodeURIComponent(id)}`;
-const sorted = (list: unknown) => (Array.isArray(list) ? [...list].map(String).sort() : list);
 const isSecretKey = (kind: ResourceKind, key: string) => kind.secretInputs.includes(key);
 const PROVIDER_ONLY = new Set<string>(PROVIDER_INPUTS);
 
@@ -46,10 +46,7 @@ export function changedProperties(
   return [...keys].filter((key) => {
     if (META.has(key) || isSecretKey(kind, key) || PROVIDER_ONLY.has(key)) return false;
     if (kind.replaceOnChanges.includes(key) && desired[key] === undefined) return false; // the server keeps it
-    const [a, b] = kind.setLists.includes(key)
-      ? [sorted(live[key]), sorted(desired[key])]
-      : [live[key], desired[key]];
-    return canonicalJson(a ?? null) !== canonicalJson(b ?? null);
+    return !sameProperty(kind, key, live[key], desired[key]);
   });
 }
 

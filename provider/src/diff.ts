@@ -1,3 +1,4 @@
+import { sameProperty } from "./compare";
 import { secretFingerprint } from "./fingerprint";
 import { PROVIDER_INPUTS, type ResourceKind } from "./resources";
 import { containsUnknown } from "./unknowns";
@@ -13,9 +14,6 @@ export interface DiffResult {
   /** Every changed property (for tests and logs; the engine shows its own property diff). */
   changed: string[];
 }
-
-const sorted = (list: unknown) => (Array.isArray(list) ? [...list].map(String).sort() : list);
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
  * Compares the recorded state (olds: the last inputs and outputs) with the checked new inputs.
@@ -40,13 +38,12 @@ export function diff(
       changed.push(key);
       continue;
     }
-    const equal = kind.setLists.includes(key) ? same(sorted(before), sorted(after)) : same(before, after);
-    if (!equal) changed.push(key);
+    if (!sameProperty(kind, key, before, after)) changed.push(key);
   }
   for (const key of kind.replaceOnChanges) {
     // Omitted: the server chose it, and it stays. Declared: it must match what the record has.
     if (news[key] === undefined) continue;
-    if (containsUnknown(news[key]) || !same(olds[key], news[key])) {
+    if (containsUnknown(news[key]) || !sameProperty(kind, key, olds[key], news[key])) {
       changed.push(key);
       replaces.push(key);
     }

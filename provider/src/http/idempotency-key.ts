@@ -1,16 +1,5 @@
 import { createHash } from "node:crypto";
-
-/** JSON with object keys sorted and undefined members dropped: the same inputs always give the same text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
+import { canonicalJson } from "../../../server/src/contract";
 
 /**
  * The Idempotency-Key of a create: the same seed (one per resource, e.g. its URN), collection path

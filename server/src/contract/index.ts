@@ -6,6 +6,7 @@ export * from "./admin-token";
 export * from "./api-access-policy";
 export * from "./audit";
 export * from "./auth-scope";
+export * from "./canonical-json";
 export * from "./common";
 export * from "./errors";
 export * from "./integration";

@@ -1,6 +1,5 @@
-import type { AuditEvent, FieldChange, RecordKind } from "../contract";
+import { type AuditEvent, canonicalJson, type FieldChange, type RecordKind } from "../contract";
 import type { SqlExecutor } from "../storage/database";
-import { canonicalJson } from "./idempotency";
 import { uuidv7 } from "./ids";
 import { encodeCursor } from "./records/cursor";
 

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { canonicalJson } from "../contract";
 import type { SqlExecutor } from "../storage/database";
 import { ApiError } from "./api-error";
 
@@ -28,18 +29,6 @@ export function checkKeyFormat(key: string): void {
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("base64url");
-}
-
-/** JSON with object keys sorted, so the same body always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value ?? null);
 }
 
 /**

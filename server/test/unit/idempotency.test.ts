@@ -1,5 +1,6 @@
+import { canonicalJson } from "../../src/contract";
 import { ApiError } from "../../src/domain/api-error";
-import { canonicalJson, checkKeyFormat, requestHash } from "../../src/domain/idempotency";
+import { checkKeyFormat, requestHash } from "../../src/domain/idempotency";
 
 describe("canonicalJson", () => {
   it("does not depend on the order of object keys, at any depth", () => {
