@@ -35,8 +35,9 @@ import {
   round,
   table,
 } from "./lib/common";
+import { withBenchDatabase } from "./lib/database-target";
 import { autocannonLoad, type LoadSpec, loadIsValid } from "./lib/load";
-import { postgresCpuSeconds, startPostgres } from "./lib/postgres";
+import { postgresCpuSeconds } from "./lib/postgres";
 import { cpuPercentOfCore, startCpuWindow } from "./lib/procfs";
 import { type ServerProcess, startServer } from "./lib/server-process";
 
@@ -280,27 +281,14 @@ async function benchTarget(key: TargetKey): Promise<TargetResult> {
   try {
     if (key === "bare") {
       await benchBare(result);
-    } else if (key === "sqlite") {
-      const dir = mkdtempSync(join(os.tmpdir(), "inbound-oauth-bench-sqlite-db-"));
-      const removeDir = onCleanup(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
-      result.database = {
-        kind: "sqlite",
-        description: `fresh file in ${dir} (SQLite ${process.versions.sqlite ?? "?"})`,
-        settings: { journal_mode: "WAL", synchronous: "FULL", note: "the server's own pragmas" },
-      };
-      try {
-        await benchRealServer("sqlite", join(dir, "bench.sqlite"), result);
-      } finally {
-        await removeDir();
-      }
     } else {
-      const postgres = await startPostgres();
-      result.database = { kind: "postgres", description: postgres.description, settings: postgres.settings };
-      try {
-        await benchRealServer("postgres", postgres.url, result);
-      } finally {
-        await postgres.stop();
-      }
+      await withBenchDatabase(
+        key === "sqlite" ? "sqlite" : "postgres",
+        (info) => {
+          result.database = info;
+        },
+        (location) => benchRealServer(key === "sqlite" ? "sqlite" : "postgres", location, result),
+      );
     }
   } catch (error) {
     result.error = messageOf(error);

@@ -44,9 +44,10 @@ import {
   round,
   table,
 } from "./lib/common";
+import { withBenchDatabase } from "./lib/database-target";
 import { CookieJar, HttpClient, type LoopOutcome, parseForm, quantile, timedLoop } from "./lib/http";
 import { autocannonLoad, type LoadSpec, loadIsValid } from "./lib/load";
-import { postgresCpuSeconds, startPostgres } from "./lib/postgres";
+import { postgresCpuSeconds } from "./lib/postgres";
 import { type CpuWindow, cpuPercentOfCore, peakRssBytes, startCpuWindow } from "./lib/procfs";
 import { type ServerProcess, startServer } from "./lib/server-process";
 
@@ -802,27 +803,14 @@ async function benchTarget(key: TargetKey): Promise<TargetResult> {
         settings: {},
       };
       await benchOidcProvider(result);
-    } else if (key === "sqlite") {
-      const dir = mkdtempSync(join(os.tmpdir(), "inbound-oauth-bench-flows-sqlite-db-"));
-      const removeDir = onCleanup(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
-      result.database = {
-        kind: "sqlite",
-        description: `fresh file in ${dir} (SQLite ${process.versions.sqlite ?? "?"})`,
-        settings: { journal_mode: "WAL", synchronous: "FULL", note: "the server's own pragmas" },
-      };
-      try {
-        await benchOurServer("sqlite", join(dir, "bench.sqlite"), result);
-      } finally {
-        await removeDir();
-      }
     } else {
-      const postgres = await startPostgres();
-      result.database = { kind: "postgres", description: postgres.description, settings: postgres.settings };
-      try {
-        await benchOurServer("postgres", postgres.url, result);
-      } finally {
-        await postgres.stop();
-      }
+      await withBenchDatabase(
+        key === "sqlite" ? "sqlite" : "postgres",
+        (info) => {
+          result.database = info;
+        },
+        (location) => benchOurServer(key === "sqlite" ? "sqlite" : "postgres", location, result),
+      );
     }
   } catch (error) {
     result.error = messageOf(error);

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { onCleanup } from "./cleanup";
+import { startPostgres } from "./postgres";
+
+/** What a result says about the database a server ran on. */
+export interface DatabaseInfo {
+  kind: string;
+  description: string;
+  settings: Record<string, string>;
+}
+
+/**
+ * Runs fn with a fresh database for the server: a SQLite file in a temp folder, or a database on
+ * a throwaway (or BENCH_DATABASE_URL) PostgreSQL; removes it afterwards, also on Ctrl-C.
+ */
+export async function withBenchDatabase(
+  kind: "sqlite" | "postgres",
+  describe: (info: DatabaseInfo) => void,
+  fn: (location: string) => Promise<void>,
+): Promise<void> {
+  if (kind === "sqlite") {
+    const dir = mkdtempSync(join(os.tmpdir(), "inbound-oauth-bench-sqlite-db-"));
+    const removeDir = onCleanup(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+    describe({
+      kind: "sqlite",
+      description: `fresh file in ${dir} (SQLite ${process.versions.sqlite ?? "?"})`,
+      settings: { journal_mode: "WAL", synchronous: "FULL", note: "the server's own pragmas" },
+    });
+    try {
+      await fn(join(dir, "bench.sqlite"));
+    } finally {
+      await removeDir();
+    }
+    return;
+  }
+  const postgres = await startPostgres();
+  describe({ kind: "postgres", description: postgres.description, settings: postgres.settings });
+  try {
+    await fn(postgres.url);
+  } finally {
+    await postgres.stop();
+  }
+}
