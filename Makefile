@@ -16,7 +16,7 @@ endif
 # through Node's VM modules.
 JEST := NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning" jest --ci
 
-.PHONY: _npm-ci help setup build generate check-generated lint typecheck format postgres chromium test test-unit test-contract test-feature bench demo serve clean
+.PHONY: _npm-ci help setup build generate check-generated lint typecheck format postgres chromium pulumi-cli test test-unit test-e2e test-contract test-feature bench demo serve clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -60,7 +60,10 @@ postgres: ## Install PostgreSQL from Debian packages when missing (tests start t
 chromium: ## Install Debian's Chromium when missing (the browser feature tests drive it)
 	bash scripts/ensure-chromium.sh
 
-test: setup lint check-generated postgres chromium ## Every test: unit, contract and feature tiers, on SQLite and PostgreSQL
+pulumi-cli: setup ## The Pulumi CLI in .tools/pulumi/bin: yours when v3.200+, else built from tools/pulumi-cli (reused)
+	bash scripts/ensure-pulumi.sh
+
+test: setup lint check-generated postgres chromium pulumi-cli ## Every test: unit, contract, feature and end-to-end (real Pulumi engine) tiers
 	$(JEST)
 
 test-unit: build
@@ -71,6 +74,9 @@ test-contract: build postgres
 
 test-feature: build postgres chromium
 	$(JEST) --selectProjects feature
+
+test-e2e: build pulumi-cli
+	$(JEST) --selectProjects e2e
 
 bench: build postgres ## Benchmarks (figures and side-by-side ratios)
 	node dist/bench/management-api.js && node dist/bench/oauth-flows.js && node dist/bench/provider-overhead.js

@@ -1,6 +1,7 @@
 // Tests run in tiers (see README "Tests"): unit (pure functions, no I/O), contract (storage
 // conformance against SQLite and PostgreSQL, generated artifacts, error registry) and feature
-// (the HTTP API, one folder per feature, against both databases).
+// (the HTTP API, one folder per feature, against both databases), and end to end (e2e/: the real
+// Pulumi CLI and engine on the examples).
 const transform = { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] };
 const tier = (name, extra = {}) => ({
   displayName: name,
@@ -18,6 +19,13 @@ module.exports = {
       globalSetup: "<rootDir>/server/test/helpers/postgres-global-setup.ts",
       globalTeardown: "<rootDir>/server/test/helpers/postgres-global-teardown.ts",
     }),
+    // The real Pulumi engine (make pulumi-cli) driving the examples against a real server process.
+    {
+      displayName: "e2e",
+      testEnvironment: "node",
+      transform,
+      testMatch: ["<rootDir>/e2e/**/*.test.ts"],
+    },
     tier("feature", {
       globalSetup: "<rootDir>/server/test/helpers/postgres-global-setup.ts",
       globalTeardown: "<rootDir>/server/test/helpers/postgres-global-teardown.ts",

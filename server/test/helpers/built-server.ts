@@ -25,16 +25,31 @@ export async function freePort(): Promise<number> {
 
 export interface AuthServer {
   base: string;
+  port: number;
+  /** The SQLite file. */
+  database: string;
   adminToken: string;
+  /** Stops it (SIGTERM, then SIGKILL after 10 s). */
   stop(): Promise<void>;
+  /** Kills it at once (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
 }
 
-/** Spawns the built server on a free port with a fresh SQLite file and --dev; waits for its metadata. */
-export async function startAuthServer(dir: string): Promise<AuthServer> {
+export interface StartOptions {
+  /** Default: a free port. Pass the port of a killed server to restart it where clients expect it. */
+  port?: number;
+}
+
+/**
+ * Spawns the built server with --dev and the SQLite file `dir`/oauth.db (kept across restarts in the
+ * same folder); waits for its metadata. The admin token is the one written to `dir`/admin-token.
+ */
+export async function startAuthServer(dir: string, options: StartOptions = {}): Promise<AuthServer> {
   if (!existsSync(CLI)) {
     throw new Error(`${CLI} is missing: build the server first (make build, or npm run build).`);
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
+  const database = join(dir, "oauth.db");
   const tokenFile = join(dir, "admin-token");
   const child: ChildProcess = spawn(
     process.execPath,
@@ -46,7 +61,7 @@ export async function startAuthServer(dir: string): Promise<AuthServer> {
       "--host",
       "127.0.0.1",
       "--database",
-      join(dir, "oauth.db"),
+      database,
       "--admin-token-file",
       tokenFile,
       "--dev",
@@ -88,7 +103,15 @@ export async function startAuthServer(dir: string): Promise<AuthServer> {
   }
   return {
     base,
+    port,
+    database,
     adminToken: readFileSync(tokenFile, "utf8").trim(),
+    async kill() {
+      if (!exit) {
+        child.kill("SIGKILL");
+        await exited;
+      }
+    },
     async stop() {
       if (!exit) {
         child.kill("SIGTERM");
@@ -113,4 +136,18 @@ export async function manage(
   const text = await response.text();
   if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
   return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** A new admin token of `role` (e.g. "viewer"), created with the server's own CLI on its database. */
+export async function createAdminToken(server: AuthServer, name: string, role: string): Promise<string> {
+  const { execFile } = await import("node:child_process");
+  return new Promise((done, fail) =>
+    execFile(
+      process.execPath,
+      [CLI, "admin-token", "create", "--name", name, "--role", role, "--database", server.database],
+      { cwd: ROOT },
+      (error, stdout, stderr) =>
+        error ? fail(new Error(`${error.message}\n${stderr}`)) : done(stdout.trim()),
+    ),
+  );
 }
