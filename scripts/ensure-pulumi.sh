@@ -23,7 +23,7 @@ fi
 ln -sf "$plugin" "$bin/pulumi-resource-pulumi-nodejs"
 
 if [ -x "$bin/pulumi" ] && recent_enough "$(version_of "$bin/pulumi")"; then
-  echo "ensure-pulumi: reusing $(basename "$bin")/pulumi v$(version_of "$bin/pulumi")"
+  echo "ensure-pulumi: reusing .tools/pulumi/bin/pulumi v$(version_of "$bin/pulumi")"
   exit 0
 fi
 
@@ -50,4 +50,4 @@ started=$(date +%s)
     -o "$bin/pulumi.partial" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 )
 mv "$bin/pulumi.partial" "$bin/pulumi"
-echo "ensure-pulumi: built pulumi $(version_of "$bin/pulumi") in $(($(date +%s) - started)) s"
+echo "ensure-pulumi: built pulumi v$(version_of "$bin/pulumi") in $(($(date +%s) - started)) s"
