@@ -11,10 +11,17 @@ const tier = (name, extra = {}) => ({
   ...extra,
 });
 
+// The unit tier also runs the tests of the CI jobs users copy (examples/ci: pure functions on
+// recorded engine output).
+const unit = tier("unit");
+unit.testMatch.push("<rootDir>/examples/ci/test/**/*.test.ts");
+
 /** @type {import('jest').Config} */
 module.exports = {
+  // Stack folders of the e2e tier (test-output/) hold copies of the examples' package.json.
+  modulePathIgnorePatterns: ["<rootDir>/test-output/"],
   projects: [
-    tier("unit"),
+    unit,
     tier("contract", {
       globalSetup: "<rootDir>/server/test/helpers/postgres-global-setup.ts",
       globalTeardown: "<rootDir>/server/test/helpers/postgres-global-teardown.ts",

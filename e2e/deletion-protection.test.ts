@@ -2,33 +2,14 @@
 // Pulumi.prod.yaml sets deletionProtection): the plain CLI's `pulumi destroy` fails with a message
 // saying what to change and the protected integration stays on the server; once the config turns
 // the protection off and `pulumi up` applies it, `pulumi destroy` leaves the server empty.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { REPO_ROOT } from "../scripts/pulumi/cli";
 import type { PulumiStack } from "../scripts/pulumi/stack";
+import { exampleStackConfig } from "./helpers/examples";
 import { World } from "./helpers/world";
-
-// js-yaml (a dependency of the test tooling) ships no types.
-const { load } = require("js-yaml") as { load(text: string): unknown };
 
 jest.setTimeout(600_000);
 
 const EXAMPLE = "examples/multi-stack";
 const PROJECT = "examples-multi-stack";
-
-/** The example's own stack config file, as the Automation API's config (lists as JSON). */
-function exampleConfig(stackName: string): ConfigMap {
-  const file = load(readFileSync(join(REPO_ROOT, EXAMPLE, `Pulumi.${stackName}.yaml`), "utf8")) as {
-    config: Record<string, unknown>;
-  };
-  return Object.fromEntries(
-    Object.entries(file.config).map(([key, value]) => [
-      key,
-      { value: typeof value === "string" ? value : JSON.stringify(value) },
-    ]),
-  );
-}
 
 describe("deletion protection (examples/multi-stack, stack prod)", () => {
   let world: World;
@@ -36,7 +17,7 @@ describe("deletion protection (examples/multi-stack, stack prod)", () => {
 
   beforeAll(async () => {
     world = await World.start("deletion-protection");
-    const config = exampleConfig("prod");
+    const config = exampleStackConfig("multi-stack", "prod");
     expect(config[`${PROJECT}:deletionProtection`]).toEqual({ value: "true" });
     stack = await world.stack("prod", `${EXAMPLE}/index.ts`, {
       projectName: PROJECT,
