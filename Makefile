@@ -81,7 +81,7 @@ test-e2e: build pulumi-cli
 bench: build postgres ## Benchmarks (figures and side-by-side ratios)
 	node dist/bench/management-api.js && node dist/bench/oauth-flows.js && node dist/bench/provider-overhead.js
 
-demo: build ## The main job, end to end, on the embedded SQLite default
+demo: build pulumi-cli ## The main job end to end on SQLite: apply examples/basic with the real Pulumi CLI, sign in, preview a change, detect drift
 	node dist/scripts/demo.js
 
 serve: build ## Run the server on .data/inbound-oauth.db, port 8080

@@ -375,7 +375,7 @@ export function renderReport(report: DriftReport): string {
     );
   } else {
     lines.push(
-      `**Drift found**: ${plural(changed + deleted, "resource")} differ from the stack's state ` +
+      `**Drift found**: ${plural(changed + deleted, "resource")} ${changed + deleted === 1 ? "differs" : "differ"} from the stack's state ` +
         `(${changed} changed, ${deleted} deleted out of band); ${report.unchanged} unchanged.`,
     );
   }
