@@ -10,7 +10,6 @@
  *   redirect URL, new lifespan, a declared clientId): the PR comment lists those properties old →
  *   new and flags the replacement.
  */
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CommandResult, offlineEnv, REPO_ROOT, run } from "../scripts/pulumi/cli";
@@ -42,20 +41,7 @@ function driftCheck(token = viewer): Promise<CommandResult> {
 
 /** `node examples/ci/preview-comment.ts [file]`, the document on stdin when no file is given. */
 function previewComment(args: string[], stdin = ""): Promise<CommandResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [PREVIEW_COMMENT, ...args], { cwd: REPO_ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once("error", fail);
-    child.once("close", (code) => done({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+  return run(process.execPath, [PREVIEW_COMMENT, ...args], { cwd: REPO_ROOT, env: {}, stdin });
 }
 
 const readReport = () => ({

@@ -55,24 +55,25 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs a command to completion (never rejects on a non-zero exit; the caller reads `code`). */
+/** Runs a command to completion, `stdin` as its input (never rejects on a non-zero exit; the caller reads `code`). */
 export function run(
   command: string,
   args: string[],
-  options: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+  options: { cwd: string; env: Record<string, string>; timeoutMs?: number; stdin?: string },
 ): Promise<CommandResult> {
   return new Promise((done, fail) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (options.stdin !== undefined) child.stdin?.end(options.stdin);
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
       stdout += chunk;
     });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
     });
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 600_000);

@@ -86,19 +86,21 @@ export async function runOperation(request: RunRequest): Promise<RunResult> {
   const common = {
     ...(options.parallel ? { parallel: options.parallel } : {}),
   };
+  // What preview and up share: the same flags plan the same steps.
+  const planning = {
+    ...common,
+    diff: options.diff ?? false,
+    expectNoChanges: options.expectNoChanges ?? false,
+    refresh: options.refresh ?? false,
+    ...(options.replace ? { replace: options.replace } : {}),
+  };
   const withJson = (stdout: string) => (options.json ? { json: JSON.parse(stdout) as unknown } : {});
   try {
     switch (request.op) {
       case "init":
         return { ok: true, stdout: "", stderr: "" };
       case "preview": {
-        const result = await stack.preview({
-          ...common,
-          diff: options.diff ?? false,
-          expectNoChanges: options.expectNoChanges ?? false,
-          refresh: options.refresh ?? false,
-          ...(options.replace ? { replace: options.replace } : {}),
-        });
+        const result = await stack.preview(planning);
         return {
           ok: true,
           stdout: result.stdout,
@@ -108,13 +110,7 @@ export async function runOperation(request: RunRequest): Promise<RunResult> {
         };
       }
       case "up": {
-        const result = await stack.up({
-          ...common,
-          diff: options.diff ?? false,
-          expectNoChanges: options.expectNoChanges ?? false,
-          refresh: options.refresh ?? false,
-          ...(options.replace ? { replace: options.replace } : {}),
-        });
+        const result = await stack.up(planning);
         return {
           ok: true,
           stdout: result.stdout,
