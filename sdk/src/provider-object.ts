@@ -1,13 +1,29 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { KindName } from "../../provider/src/dynamic";
 
+/** One provider object per kind, shared by every resource of that kind in the program. */
+const providers = new Map<KindName, pulumi.dynamic.ResourceProvider>();
+
 /**
  * The provider object Pulumi serializes into the program's state (as `__provider`) and runs in its
  * dynamic-provider host. Each method only loads the implementation by package name and calls it,
  * so the serialized text holds no credential and no server code: the admin token comes from stack
  * config through configure (or the environment), never from a captured variable.
+ *
+ * The same object is returned for every resource of a kind: Pulumi caches a dynamic provider's
+ * serialized text per object, and serializing one takes tens of milliseconds of CPU (closure
+ * analysis through the inspector), so a fresh object per resource would cost that per resource.
  */
 export function providerObject(kind: KindName): pulumi.dynamic.ResourceProvider {
+  let provider = providers.get(kind);
+  if (!provider) {
+    provider = newProviderObject(kind);
+    providers.set(kind, provider);
+  }
+  return provider;
+}
+
+function newProviderObject(kind: KindName): pulumi.dynamic.ResourceProvider {
   const load = () => require("@inbound-oauth/pulumi/provider") as typeof import("../../provider/src/dynamic");
   return {
     configure: async (req) => load().configure(req.config),
