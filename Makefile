@@ -78,8 +78,8 @@ test-feature: build postgres chromium
 test-e2e: build pulumi-cli
 	$(JEST) --selectProjects e2e
 
-bench: build postgres ## Benchmarks (figures and side-by-side ratios)
-	node dist/bench/management-api.js && node dist/bench/oauth-flows.js && node dist/bench/provider-overhead.js
+bench: build postgres pulumi-cli ## Benchmarks (figures and side-by-side ratios)
+	node dist/bench/management-api.js && node dist/bench/oauth-flows.js && node dist/bench/provider-overhead.js && node dist/bench/pulumi-engine.js
 
 demo: build pulumi-cli ## The main job end to end on SQLite: apply examples/basic with the real Pulumi CLI, sign in, preview a change, detect drift
 	node dist/scripts/demo.js
