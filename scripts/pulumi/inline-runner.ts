@@ -168,7 +168,7 @@ if (require.main === module) {
     process.exit(2);
   }
   runOperation(JSON.parse(readFileSync(requestFile, "utf8")) as RunRequest)
-    .then((result) => writeFileSync(resultFile, JSON.stringify(result)))
+    .then((result) => writeFileSync(resultFile, JSON.stringify(result), { mode: 0o600 }))
     .catch((error: unknown) => {
       console.error(error);
       process.exit(1);

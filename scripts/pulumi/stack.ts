@@ -83,7 +83,7 @@ export class PulumiStack {
     return { text: result.stdout, deployment: parsed.deployment };
   }
 
-  /** The environment a plain `pulumi` command of this stack needs (for scripts run as users run them). */
+  /** The stack's file backend and PULUMI_HOME (pass it to offlineEnv to run `pulumi` as users do). */
   get stateDir(): string {
     return join(this.dir, "state");
   }
@@ -101,7 +101,9 @@ export class PulumiStack {
       ...(this.options.env ? { env: this.options.env } : {}),
       ...request,
     };
-    writeFileSync(requestFile, JSON.stringify(full));
+    // The request holds the stack's config (the admin token among it) and the result the stack's
+    // outputs in clear: readable by this user only, and removed once read.
+    writeFileSync(requestFile, JSON.stringify(full), { mode: 0o600 });
     const code = await new Promise<number>((done, fail) => {
       // Examples are typed ES modules in typeless packages (as `pulumi new` makes them): Node 24
       // loads them after stripping the types; its note about the missing "type" is noise here.
@@ -114,6 +116,8 @@ export class PulumiStack {
       child.once("close", (exit) => done(exit ?? 1));
     });
     if (code !== 0) throw new Error(`the Pulumi runner exited with code ${code} (request ${requestFile})`);
-    return JSON.parse(readFileSync(resultFile, "utf8")) as RunResult;
+    const result = JSON.parse(readFileSync(resultFile, "utf8")) as RunResult;
+    for (const file of [requestFile, resultFile]) rmSync(file, { force: true });
+    return result;
   }
 }
