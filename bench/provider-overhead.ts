@@ -22,7 +22,7 @@
 // Environment: BENCH_OPS (operations per kind and phase, default 300), BENCH_WARMUP_OPS (unreported
 // operations per kind before measuring, default 20).
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -31,26 +31,25 @@ import { apiBody } from "../provider/src/crud";
 import * as provider from "../provider/src/dynamic";
 import { KINDS, type KindName, SEED_INPUT } from "../provider/src/dynamic";
 import { DEFAULT_TIMEOUT_MS } from "../provider/src/http/client";
-import { isInterrupted, onCleanup, runMain } from "./lib/cleanup";
+import { isInterrupted, runMain } from "./lib/cleanup";
 import {
   log,
   machineInfo,
   messageOf,
   numberFromEnv,
   packageVersion,
-  REPO,
   RESULTS_DIR,
   round,
   table,
 } from "./lib/common";
 import { quantile } from "./lib/http";
 import { cpuPercentOfCore, startCpuWindow } from "./lib/procfs";
-import { type ServerProcess, startServer } from "./lib/server-process";
+import type { ServerProcess } from "./lib/server-process";
+import { startSqliteServer } from "./lib/sqlite-server";
 
 // ---------------------------------------------------------------------------------------------
 // Settings
 
-const CLI = join(REPO, "dist", "server", "src", "cli.js");
 const RESULTS_FILE = join(RESULTS_DIR, "provider-overhead.json");
 
 const SETTINGS = {
@@ -426,32 +425,10 @@ function markdown(report: Report): string {
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -p tsconfig.build.json)`);
-
-  const dir = mkdtempSync(join(os.tmpdir(), "inbound-oauth-bench-provider-"));
-  const removeDir = onCleanup(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
-  const tokenFile = join(dir, "admin-token");
-  const server = await startServer(
-    "server-sqlite",
-    CLI,
-    [
-      "serve",
-      "--database",
-      join(dir, "bench.sqlite"),
-      "--admin-token-file",
-      tokenFile,
-      "--log-level",
-      "warn",
-    ],
-    "/readyz",
-  );
+  const { server, token, stop } = await startSqliteServer("provider");
   const kinds: KindResult[] = [];
   let bare: BareClient | undefined;
   try {
-    if (!existsSync(tokenFile)) {
-      throw new Error(`the server wrote no admin token to ${tokenFile}: was the database not empty?`);
-    }
-    const token = readFileSync(tokenFile, "utf8").trim();
     process.env.INBOUND_OAUTH_ENDPOINT = server.url;
     process.env.INBOUND_OAUTH_ADMIN_TOKEN = token;
     await provider.configure({
@@ -470,8 +447,7 @@ async function main(): Promise<number> {
     throw new Error(`${messageOf(error)}\n--- ${server.name} output ---\n${server.output()}`);
   } finally {
     await bare?.close();
-    await server.stop();
-    await removeDir();
+    await stop();
   }
 
   const report: Report = {

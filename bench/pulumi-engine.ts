@@ -23,15 +23,7 @@
 // Environment: BENCH_COUNT (resources per stack, default 100), BENCH_ROUNDS (default 3),
 // BENCH_PARALLEL (`--parallel` of every operation; unset: the engine's default, the same for all).
 import { execFileSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -52,12 +44,12 @@ import {
 } from "./lib/common";
 import { quantile } from "./lib/http";
 import { startCpuWindow } from "./lib/procfs";
-import { type ServerProcess, startServer } from "./lib/server-process";
+import type { ServerProcess } from "./lib/server-process";
+import { startSqliteServer } from "./lib/sqlite-server";
 
 // ---------------------------------------------------------------------------------------------
 // Settings
 
-const CLI = join(REPO, "dist", "server", "src", "cli.js");
 const RESULTS_FILE = join(RESULTS_DIR, "pulumi-engine.json");
 /** The stacks' folders: inside the repository, so that the programs' packages resolve from its node_modules. */
 const WORK_DIR = join(REPO, "test-output", "bench", "pulumi-engine");
@@ -497,37 +489,15 @@ async function pulumiVersion(): Promise<string> {
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -p tsconfig.build.json)`);
-
-  const dir = mkdtempSync(join(os.tmpdir(), "inbound-oauth-bench-engine-"));
-  const removeDir = onCleanup(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
   // The stacks' folders go at the end, unless an operation failed (then they are kept for inspection).
   let keepWork = false;
   const removeWork = onCleanup(`remove ${WORK_DIR}`, () => {
     if (!keepWork) rmSync(WORK_DIR, { recursive: true, force: true });
   });
-  const tokenFile = join(dir, "admin-token");
-  const server = await startServer(
-    "server-sqlite",
-    CLI,
-    [
-      "serve",
-      "--database",
-      join(dir, "bench.sqlite"),
-      "--admin-token-file",
-      tokenFile,
-      "--log-level",
-      "warn",
-    ],
-    "/readyz",
-  );
+  const { server, token, stop } = await startSqliteServer("engine");
   const samples: PhaseSample[] = [];
   let error: string | undefined;
   try {
-    if (!existsSync(tokenFile)) {
-      throw new Error(`the server wrote no admin token to ${tokenFile}: was the database not empty?`);
-    }
-    const token = readFileSync(tokenFile, "utf8").trim();
     const stacks = {} as Record<Side, PulumiStack>;
     for (const side of Object.keys(SIDES) as Side[]) {
       const { program, projectName } = SIDES[side];
@@ -555,8 +525,7 @@ async function main(): Promise<number> {
     error = messageOf(caught);
     log(`failed: ${error}\n--- ${server.name} output ---\n${server.output()}`);
   } finally {
-    await server.stop();
-    await removeDir();
+    await stop();
     keepWork = error !== undefined && !isInterrupted();
     await removeWork();
     if (keepWork) log(`kept the stacks' folders for inspection: ${WORK_DIR}`);
