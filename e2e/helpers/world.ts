@@ -104,9 +104,18 @@ export class World {
     return this.pages("/api/v1/audit");
   }
 
-  /** Reads a record, changes some fields and writes it back with If-Match (an out-of-band edit). */
-  async edit(collection: Collection, id: string, change: Record<string, unknown>): Promise<ApiAnswer> {
-    const read = await this.api("GET", `/api/v1/${collection}/${id}`);
+  /**
+   * Reads a record, changes some fields and writes it back with If-Match (an out-of-band edit), with
+   * the admin token or `token`.
+   */
+  async edit(
+    collection: Collection,
+    id: string,
+    change: Record<string, unknown>,
+    token?: string,
+  ): Promise<ApiAnswer> {
+    const auth = token === undefined ? {} : { token };
+    const read = await this.api("GET", `/api/v1/${collection}/${id}`, auth);
     if (read.status !== 200) throw new Error(`GET ${collection}/${id} answered ${read.status}`);
     const {
       id: _id,
@@ -117,6 +126,7 @@ export class World {
       ...body
     } = read.body;
     return this.api("PUT", `/api/v1/${collection}/${id}`, {
+      ...auth,
       body: { ...body, ...change },
       headers: { "if-match": read.etag ?? "*" },
     });
