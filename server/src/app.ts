@@ -4,6 +4,7 @@ import { type Clock, systemClock } from "./domain/clock";
 import { SigningKeys } from "./domain/oauth/keys";
 import { Registry } from "./domain/registry";
 import { bearerAuth } from "./http/auth";
+import { DEFAULT_HTTP_LIMITS, type HttpTimeouts, timeoutOptions } from "./http/limits";
 import { installErrorHandling } from "./http/problem";
 import { type LogLevel, loggerOptions } from "./logger";
 import { healthRoutes } from "./routes/health";
@@ -30,6 +31,8 @@ export interface AppOptions {
   issuer?: string | (() => string);
   /** Token-signing keys; by default a store over `db` with the default retention. */
   keys?: SigningKeys;
+  /** Header, request and keep-alive deadlines of the HTTP server (DEFAULT_HTTP_LIMITS). */
+  timeouts?: HttpTimeouts;
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -44,6 +47,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     onConstructorPoisoning: "error",
     return503OnClosing: true,
     forceCloseConnections: "idle",
+    ...timeoutOptions(options.timeouts ?? DEFAULT_HTTP_LIMITS),
   });
   let closing = false;
   app.addHook("onClose", async () => {

@@ -4,6 +4,7 @@ import { DEFAULT_ADMIN_TOKEN_FILE } from "./bootstrap";
 import { adminTokenCommand } from "./cli/admin-token";
 import { databaseLocation, UsageError, withDatabase } from "./cli/common";
 import { keysCommand } from "./cli/keys";
+import { LIMIT_FLAGS, LIMIT_USAGE, parseLimits } from "./cli/serve-limits";
 import { usersCommand } from "./cli/users";
 import { ROLES } from "./contract";
 import type { LogLevel } from "./logger";
@@ -16,6 +17,7 @@ Usage:
   inbound-oauth serve [--port 8080] [--host 127.0.0.1] [--database PATH|postgres://...]
                       [--issuer URL] [--admin-token-file ${DEFAULT_ADMIN_TOKEN_FILE}] [--log-level info]
                       [--key-rotation-days N] [--key-retention-days 105] [--dev]
+                      ${LIMIT_USAGE}
   inbound-oauth admin-token create --name NAME --role ${ROLES.join("|")}
   inbound-oauth admin-token list | revoke --name NAME
   inbound-oauth users add NAME [--roles a,b] --password-stdin
@@ -25,6 +27,8 @@ Usage:
 
 Every command takes --database; it defaults to DATABASE_URL, then ${DEFAULT_SQLITE_PATH} (SQLite).
 --dev seeds a demo user (demo / demo-password) and says so loudly; never use it in production.
+Timeouts are in seconds; 0 turns off --max-requests-per-socket and --max-connections-per-address.
+--max-connections is lowered to fit the open-files limit (ulimit -n), with a warning.
 `;
 
 function positiveNumber(value: string | undefined, flag: string): number | undefined {
@@ -49,6 +53,7 @@ async function main(argv: string[]): Promise<void> {
         "key-rotation-days": { type: "string" },
         "key-retention-days": { type: "string" },
         dev: { type: "boolean" },
+        ...LIMIT_FLAGS,
       },
     });
     const port = Number(values.port ?? process.env.PORT ?? DEFAULT_SERVE_OPTIONS.port);
@@ -70,6 +75,7 @@ async function main(argv: string[]): Promise<void> {
         positiveNumber(values["key-retention-days"], "--key-retention-days") ??
         DEFAULT_SERVE_OPTIONS.keyRetentionDays,
       dev: values.dev ?? false,
+      limits: parseLimits(values),
     });
     return;
   }

@@ -8,7 +8,10 @@ import { seedDemoUser } from "./domain/kinds/users";
 import { scheduleKeyRotation } from "./domain/oauth/key-schedule";
 import { SigningKeys } from "./domain/oauth/keys";
 import { Registry } from "./domain/registry";
+import { capConnections } from "./http/connection-caps";
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "./http/limits";
 import type { LogLevel } from "./logger";
+import { connectionBudget, openFilesLimit } from "./open-files";
 import { DEFAULT_SQLITE_PATH, describeLocation, openDatabase } from "./storage/open";
 
 export interface ServeOptions {
@@ -25,6 +28,8 @@ export interface ServeOptions {
   keyRetentionDays: number;
   /** Development mode: seeds the demo user. Never in production. */
   dev: boolean;
+  /** Timeouts, keep-alive limits and connection caps (DEFAULT_HTTP_LIMITS). */
+  limits: HttpLimits;
 }
 
 export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
@@ -35,6 +40,7 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   logLevel: "info",
   keyRetentionDays: DEFAULT_KEY_RETENTION_DAYS,
   dev: false,
+  limits: DEFAULT_HTTP_LIMITS,
 };
 
 /** How long a graceful shutdown waits for requests in flight before it gives up. */
@@ -54,7 +60,12 @@ export async function serve(
     keys,
     logLevel: options.logLevel,
     issuer: () => options.issuer ?? listening ?? `http://${options.host}:${options.port}`,
+    timeouts: options.limits,
   });
+  const openFiles = openFilesLimit();
+  const budget = connectionBudget(openFiles, options.limits.maxConnections);
+  if (budget.warning) app.log.warn({ openFiles, maxConnections: budget.maxConnections }, budget.warning);
+  capConnections(app.server, { ...options.limits, maxConnections: budget.maxConnections }, app.log);
   if (options.dev && (await seedDemoUser(new Registry(db, systemClock)))) {
     app.log.warn(
       "DEVELOPMENT MODE: seeded the demo user 'demo' with password 'demo-password'. Anyone can log in as it. Never run --dev in production.",
@@ -72,7 +83,14 @@ export async function serve(
   }
   const url = await app.listen({ port: options.port, host: options.host });
   listening = url;
-  app.log.info({ url, database: describeLocation(options.database) }, "inbound-oauth server ready");
+  app.log.info(
+    {
+      url,
+      database: describeLocation(options.database),
+      limits: { ...options.limits, maxConnections: budget.maxConnections, openFiles },
+    },
+    "inbound-oauth server ready",
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
