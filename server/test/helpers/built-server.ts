@@ -33,11 +33,20 @@ export interface AuthServer {
   stop(): Promise<void>;
   /** Kills it at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
+  /** The last lines it wrote (stdout and stderr). */
+  output(): string[];
 }
 
 export interface StartOptions {
   /** Default: a free port. Pass the port of a killed server to restart it where clients expect it. */
   port?: number;
+  /** More `serve` flags, e.g. ["--request-timeout", "2"]. */
+  args?: string[];
+  /**
+   * The open-files limit to run the server under (`ulimit -n`, soft and hard, set by bash before it
+   * execs node). Raising it above the hard limit needs root; lowering it always works.
+   */
+  openFiles?: number;
 }
 
 /**
@@ -51,25 +60,37 @@ export async function startAuthServer(dir: string, options: StartOptions = {}): 
   const port = options.port ?? (await freePort());
   const database = join(dir, "oauth.db");
   const tokenFile = join(dir, "admin-token");
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      CLI,
-      "serve",
-      "--port",
-      String(port),
-      "--host",
-      "127.0.0.1",
-      "--database",
-      database,
-      "--admin-token-file",
-      tokenFile,
-      "--dev",
-      "--log-level",
-      "warn",
-    ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const argv = [
+    CLI,
+    "serve",
+    "--port",
+    String(port),
+    "--host",
+    "127.0.0.1",
+    "--database",
+    database,
+    "--admin-token-file",
+    tokenFile,
+    "--dev",
+    "--log-level",
+    "warn",
+    ...(options.args ?? []),
+  ];
+  const child: ChildProcess =
+    options.openFiles === undefined
+      ? spawn(process.execPath, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })
+      : spawn(
+          "bash",
+          [
+            "-c",
+            'ulimit -n "$1" && shift && exec "$@"',
+            "bash",
+            String(options.openFiles),
+            process.execPath,
+            ...argv,
+          ],
+          { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+        );
   const lines: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on("line", (line) => {
@@ -106,6 +127,7 @@ export async function startAuthServer(dir: string, options: StartOptions = {}): 
     port,
     database,
     adminToken: readFileSync(tokenFile, "utf8").trim(),
+    output: () => [...lines],
     async kill() {
       if (!exit) {
         child.kill("SIGKILL");
