@@ -2,18 +2,23 @@
 // body one byte at a time. Runs in its own process (spawned with a raised `ulimit -n`) so that the
 // test process needs no more files than usual.
 //
-// argv[2] is JSON: { port, count, addresses: ["127.0.0.2", …], dribbleMs, connectTimeoutMs, lifetimeMs }.
+// argv[2] is JSON: { port, count, addresses: ["127.0.0.2", …], dribbleMs, connectTimeoutMs,
+// connectPhaseMs (no new connection is tried after it), lifetimeMs }.
 // Prints one JSON line once every connection was tried ({ ready, connected, failed, open }), then one
 // per "status" line read on stdin ({ open, closed }). Exits on stdin's end or after lifetimeMs.
 import { connect } from "node:net";
 import { createInterface } from "node:readline";
 
-const { port, count, addresses, dribbleMs, connectTimeoutMs, lifetimeMs } = JSON.parse(process.argv[2]);
+const { port, count, addresses, dribbleMs, connectTimeoutMs, connectPhaseMs, lifetimeMs } = JSON.parse(
+  process.argv[2],
+);
 const BATCH = 100;
 /** Writes are spread over this many slices of dribbleMs, so the server never gets them in one burst. */
 const SLICES = 20;
 
 const open = new Set();
+/** Why connections failed, by error code. */
+const errors = {};
 let connected = 0;
 let failed = 0;
 let closed = 0;
@@ -45,7 +50,9 @@ function open1(index) {
       done();
     });
     socket.on("data", () => {});
-    socket.on("error", () => {});
+    socket.on("error", (error) => {
+      errors[error.code ?? error.message] = (errors[error.code ?? error.message] ?? 0) + 1;
+    });
     socket.once("close", () => {
       clearTimeout(timer);
       if (open.delete(socket)) closed++;
@@ -74,12 +81,13 @@ const finish = () => {
 };
 setTimeout(finish, lifetimeMs).unref();
 
-for (let first = 0; first < count; first += BATCH) {
+const connectUntil = Date.now() + connectPhaseMs;
+for (let first = 0; first < count && Date.now() < connectUntil; first += BATCH) {
   const batch = [];
   for (let i = first; i < Math.min(count, first + BATCH); i++) batch.push(open1(i));
   await Promise.all(batch);
 }
-print({ ready: true, connected, failed, open: open.size });
+print({ ready: true, connected, failed, open: open.size, errors });
 
 const input = createInterface({ input: process.stdin });
 input.on("line", (line) => {
