@@ -37,7 +37,7 @@ afterEach(async () => {
   await server?.stop();
   holder = server = undefined;
   rmSync(dir, { recursive: true, force: true });
-});
+}, 20_000);
 
 async function probe(port: number): Promise<{ times: number[]; failures: number }> {
   const times: number[] = [];

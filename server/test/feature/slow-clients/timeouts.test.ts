@@ -40,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 15_000);
 
 const HEADERS = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ";
 const BODY_HEADERS =
@@ -72,12 +72,11 @@ test("connections that dribble their headers or body, or send nothing, are close
       return { kind, everyMs, closedAfter };
     }),
   );
-  for (const result of results) {
-    const deadline = deadlineMs(result.kind);
-    expect({ ...result, closed: result.closedAfter !== null }).toEqual({ ...result, closed: true });
-    expect(result.closedAfter).toBeGreaterThanOrEqual(deadline * 0.9);
-    expect(result.closedAfter).toBeLessThanOrEqual(deadline + LATE_MS);
-  }
+  const outOfTime = results.filter(({ kind, closedAfter }) => {
+    const deadline = deadlineMs(kind);
+    return closedAfter === null || closedAfter < deadline * 0.9 || closedAfter > deadline + LATE_MS;
+  });
+  expect(outOfTime).toEqual([]);
 }, 30_000);
 
 test("an idle keep-alive connection is closed within the keep-alive timeout", async () => {
@@ -86,10 +85,10 @@ test("an idle keep-alive connection is closed within the keep-alive timeout", as
   const limit = (KEEP_ALIVE_S + REQUEST_S) * 1000 + KEEP_ALIVE_GRACE_MS;
   const closedAfter = await closedWithin(limit);
   socket.destroy();
-  expect(received()).toMatch(/^HTTP\/1\.1 200 /);
-  expect(received()).toMatch(new RegExp(`keep-alive: timeout=${KEEP_ALIVE_S}`, "i"));
   expect(closedAfter).not.toBeNull();
   expect(closedAfter).toBeLessThanOrEqual(KEEP_ALIVE_S * 1000 + KEEP_ALIVE_GRACE_MS + LATE_MS);
+  expect(received()).toMatch(/^HTTP\/1\.1 200 /);
+  expect(received()).toMatch(new RegExp(`keep-alive: timeout=${KEEP_ALIVE_S}`, "i"));
 }, 30_000);
 
 test("a keep-alive connection is closed after the maximum number of requests per socket", async () => {
@@ -97,9 +96,9 @@ test("a keep-alive connection is closed after the maximum number of requests per
   for (let i = 0; i < MAX_REQUESTS; i++) socket.write(`${HEADERS}${i}\r\n\r\n`);
   const closedAfter = await closedWithin(KEEP_ALIVE_S * 1000 + KEEP_ALIVE_GRACE_MS + LATE_MS);
   socket.destroy();
+  expect(closedAfter).not.toBeNull();
   const answers = received().match(/HTTP\/1\.1 \d+/g) ?? [];
   expect(answers).toEqual(Array(MAX_REQUESTS).fill("HTTP/1.1 200"));
   const last = received().slice(received().lastIndexOf("HTTP/1.1 "));
   expect(last).toMatch(/\r\nconnection: close\r\n/i);
-  expect(closedAfter).not.toBeNull();
 }, 30_000);
