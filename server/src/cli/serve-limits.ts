@@ -27,7 +27,7 @@ export const LIMIT_USAGE =
 function milliseconds(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 86_400) {
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 86_400) {
     throw new UsageError(`--${flag} must be a number of seconds above 0 and at most 86400, e.g. 10 or 0.5`);
   }
   return Math.max(1, Math.round(n * 1000));
