@@ -66,10 +66,21 @@ export function capConnections(server: Server, caps: ConnectionCaps, log: CapsLo
     return false;
   };
 
+  let scheduled = false;
+  /** Logs now, or once the interval since the last line has passed, so a burst's counts are never lost. */
   const report = () => {
-    const now = Date.now();
-    if (now - lastLog < LOG_INTERVAL_MS) return;
-    lastLog = now;
+    const wait = lastLog + LOG_INTERVAL_MS - Date.now();
+    if (wait > 0) {
+      if (!scheduled) {
+        scheduled = true;
+        setTimeout(() => {
+          scheduled = false;
+          report();
+        }, wait).unref();
+      }
+      return;
+    }
+    lastLog = Date.now();
     const since = {
       refusedForAddress: counters.refusedForAddress - logged.refusedForAddress,
       shed: counters.shed - logged.shed,
