@@ -1,0 +1,75 @@
+// Which connection makes room at the overall cap, over real sockets to an in-process Node HTTP
+// server whose handler holds its requests until the test lets them go: the oldest connection that is
+// not serving a complete request is closed, and the newcomer is refused only when all are busy.
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import fc from "fast-check";
+import { capConnections } from "../../../src/http/connection-caps";
+import { openSocket, type Watched } from "./sockets";
+
+const CAP = 4;
+/** "At once", and long enough to see that a connection was left open. */
+const SETTLE_MS = 150;
+
+let server: Server;
+let port: number;
+const held: ServerResponse[] = [];
+const warnings: object[] = [];
+
+beforeAll(async () => {
+  server = createServer((_request, response) => {
+    held.push(response);
+  });
+  capConnections(
+    server,
+    { maxConnections: CAP, maxConnectionsPerAddress: 0 },
+    { warn: (d) => warnings.push(d) },
+  );
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  for (const response of held) response.end();
+  server.closeAllConnections();
+  await new Promise((done) => server.close(done));
+});
+
+type Kind = "busy" | "slow-headers" | "slow-body" | "idle";
+
+/** A connection in the state `kind`: busy (a complete request its handler holds), or not serving one. */
+async function connection(kind: Kind): Promise<Watched> {
+  const watched = await openSocket(port);
+  const before = held.length;
+  if (kind === "busy") watched.socket.write("GET /hold HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  if (kind === "slow-headers") watched.socket.write("GET /hold HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a");
+  if (kind === "slow-body") {
+    watched.socket.write("POST /hold HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nabc");
+  }
+  // The server has seen the request (busy, slow body) or at least the connection (others).
+  for (let i = 0; i < 100 && kind !== "slow-headers" && kind !== "idle" && held.length === before; i++) {
+    await new Promise((done) => setTimeout(done, 5));
+  }
+  await new Promise((done) => setTimeout(done, 10));
+  return watched;
+}
+
+test("at the cap, the oldest connection not serving a complete request is closed, or the newcomer when all are busy", async () => {
+  const kind = fc.constantFrom<Kind>("busy", "slow-headers", "slow-body", "idle");
+  await fc.assert(
+    fc.asyncProperty(fc.array(kind, { minLength: CAP, maxLength: CAP }), async (kinds) => {
+      const open = [];
+      for (const k of kinds) open.push(await connection(k));
+      const newcomer = await openSocket(port);
+      const closed = await Promise.all([...open, newcomer].map((s) => s.closedWithin(SETTLE_MS)));
+      const oldestIdle = kinds.findIndex((k) => k !== "busy");
+      const expected = [...kinds.map((_, i) => i === oldestIdle), oldestIdle === -1];
+      for (const s of [...open, newcomer]) s.socket.destroy();
+      for (const response of held.splice(0)) response.end();
+      await new Promise((done) => setTimeout(done, 30)); // the server sees the closes
+      expect(closed.map((ms) => ms !== null)).toEqual(expected);
+    }),
+    { numRuns: 25, seed: 10_5 },
+  );
+  expect(warnings.length).toBeGreaterThan(0);
+}, 60_000);
