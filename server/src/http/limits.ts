@@ -7,7 +7,7 @@ import type { FastifyServerOptions } from "fastify";
  * (see connection-caps.ts and server.ts), not by the app, so tests that inject() are unaffected.
  */
 export interface HttpTimeouts {
-  /** The whole request line and headers must arrive within this (from the connection or the previous response). */
+  /** The request line and headers must arrive within this, from the connection (or, on a keep-alive one, the request's first byte). */
   headersTimeoutMs: number;
   /** The whole request, body included, must arrive within this; not less than headersTimeoutMs. */
   requestTimeoutMs: number;

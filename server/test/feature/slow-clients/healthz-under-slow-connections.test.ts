@@ -78,7 +78,7 @@ test.each([
     process.stdout.write(
       `ulimit -n ${openFiles}: /healthz p50 ${percentile(times, 50)?.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms ` +
         `over ${times.length} probes, ${failures} failed; slow connections: ${ready.connected} made, ` +
-        `${after.open} still held, connect errors ${JSON.stringify(ready.errors)}\n`,
+        `${after.open} still held, socket errors ${JSON.stringify(ready.errors)}\n`,
     );
     expect({ failures, p99Under100: p99 < P99_MS, slowConnected: ready.connected }).toEqual({
       failures: 0,

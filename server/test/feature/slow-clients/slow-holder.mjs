@@ -17,7 +17,7 @@ const BATCH = 100;
 const SLICES = 20;
 
 const open = new Set();
-/** Why connections failed, by error code. */
+/** Socket errors (failed connects, resets by the server), by code. */
 const errors = {};
 let connected = 0;
 let failed = 0;
