@@ -6,6 +6,7 @@ export const LIMIT_FLAGS = {
   "headers-timeout": { type: "string" },
   "request-timeout": { type: "string" },
   "keep-alive-timeout": { type: "string" },
+  "idle-timeout": { type: "string" },
   "max-requests-per-socket": { type: "string" },
   "max-connections": { type: "string" },
   "max-connections-per-address": { type: "string" },
@@ -18,7 +19,8 @@ const seconds = (ms: number) => ms / 1000;
 export const LIMIT_USAGE =
   `[--headers-timeout ${seconds(DEFAULT_HTTP_LIMITS.headersTimeoutMs)}] ` +
   `[--request-timeout ${seconds(DEFAULT_HTTP_LIMITS.requestTimeoutMs)}] ` +
-  `[--keep-alive-timeout ${seconds(DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs)}]\n` +
+  `[--keep-alive-timeout ${seconds(DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs)}] ` +
+  `[--idle-timeout ${seconds(DEFAULT_HTTP_LIMITS.idleTimeoutMs)}]\n` +
   `                      [--max-requests-per-socket ${DEFAULT_HTTP_LIMITS.maxRequestsPerSocket}] ` +
   `[--max-connections ${DEFAULT_HTTP_LIMITS.maxConnections}] ` +
   `[--max-connections-per-address ${DEFAULT_HTTP_LIMITS.maxConnectionsPerAddress}]`;
@@ -53,6 +55,7 @@ export function parseLimits(values: LimitValues): HttpLimits {
       "keep-alive-timeout",
       d.keepAliveTimeoutMs,
     ),
+    idleTimeoutMs: milliseconds(values["idle-timeout"], "idle-timeout", d.idleTimeoutMs),
     maxRequestsPerSocket: count(
       values["max-requests-per-socket"],
       "max-requests-per-socket",

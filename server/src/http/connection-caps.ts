@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Socket } from "node:net";
-import type { ConnectionCaps } from "./limits";
+import type { ConnectionCaps, HttpTimeouts } from "./limits";
 
 /** How many of the oldest connections are looked at for one to shed before the newcomer is refused. */
 const SHED_SCAN = 64;
@@ -25,14 +25,19 @@ export interface CapsCounters {
  * - At `maxConnections`, the oldest connection that is not serving a complete request (still sending
  *   headers or a body, or idle between keep-alive requests) is closed to make room, so a slow crowd
  *   cannot starve a newcomer such as a load balancer's /healthz probe; only when the oldest ones are
- *   all busy is the newcomer refused.
+ *   all busy is the newcomer refused. A connection serving one request for longer than the request
+ *   timeout (a response read one byte at a time) no longer counts as busy.
  */
-export function capConnections(server: Server, caps: ConnectionCaps, log: CapsLog): () => CapsCounters {
+export function capConnections(
+  server: Server,
+  caps: ConnectionCaps & Pick<HttpTimeouts, "requestTimeoutMs">,
+  log: CapsLog,
+): () => CapsCounters {
   /** Open connections in the order they were accepted, each with its remote address. */
   const open = new Map<Socket, string>();
   const perAddress = new Map<string, number>();
-  /** The request a connection is serving, from its headers until its response is done. */
-  const serving = new WeakMap<Socket, IncomingMessage>();
+  /** The request a connection is serving, from its headers until its response is done, and since when. */
+  const serving = new WeakMap<Socket, { request: IncomingMessage; since: number }>();
   const counters = { refusedForAddress: 0, shed: 0, refusedAtCap: 0 };
   let logged = { ...counters };
   let lastLog = 0;
@@ -46,7 +51,10 @@ export function capConnections(server: Server, caps: ConnectionCaps, log: CapsLo
     else perAddress.delete(address);
   };
 
-  const busy = (socket: Socket) => serving.get(socket)?.complete === true;
+  const busy = (socket: Socket) => {
+    const current = serving.get(socket);
+    return current?.request.complete === true && Date.now() - current.since < caps.requestTimeoutMs;
+  };
 
   /** Closes the oldest connection that is not busy; false when the oldest SHED_SCAN are all busy. */
   const shedOne = () => {
@@ -58,10 +66,6 @@ export function capConnections(server: Server, caps: ConnectionCaps, log: CapsLo
         socket.destroy();
         return true;
       }
-      // Busy: moved to the end, so the next scan starts with other connections.
-      const address = open.get(socket)!;
-      open.delete(socket);
-      open.set(socket, address);
     }
     return false;
   };
@@ -99,9 +103,9 @@ export function capConnections(server: Server, caps: ConnectionCaps, log: CapsLo
 
   server.on("request", (request: IncomingMessage, response) => {
     const socket = request.socket;
-    serving.set(socket, request);
+    serving.set(socket, { request, since: Date.now() });
     response.once("close", () => {
-      if (serving.get(socket) === request) serving.delete(socket);
+      if (serving.get(socket)?.request === request) serving.delete(socket);
     });
   });
 

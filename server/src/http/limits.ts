@@ -3,8 +3,9 @@ import type { FastifyServerOptions } from "fastify";
 /**
  * How long a client may take, and how much of the server it may hold. Every slow state a connection
  * can be in has a deadline: headers arriving (headersTimeout), a body arriving (requestTimeout), idle
- * between keep-alive requests (keepAliveTimeout). The connection caps are applied by the process
- * (see connection-caps.ts and server.ts), not by the app, so tests that inject() are unaffected.
+ * between keep-alive requests (keepAliveTimeout), a response nobody reads (idleTimeout). The
+ * connection caps are applied by the process (see connection-caps.ts and server.ts), not by the app,
+ * so tests that inject() are unaffected.
  */
 export interface HttpTimeouts {
   /** The request line and headers must arrive within this, from the connection (or, on a keep-alive one, the request's first byte). */
@@ -13,6 +14,11 @@ export interface HttpTimeouts {
   requestTimeoutMs: number;
   /** An idle keep-alive connection is closed after this (Node adds one second of grace). */
   keepAliveTimeoutMs: number;
+  /**
+   * A connection with no traffic either way for this long is closed: a client that stops reading
+   * its response, or a request stuck in its handler.
+   */
+  idleTimeoutMs: number;
   /** A connection is closed after this many requests (0: no limit). */
   maxRequestsPerSocket: number;
 }
@@ -30,6 +36,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
+  idleTimeoutMs: 30_000,
   maxRequestsPerSocket: 1_000,
   maxConnections: 10_000,
   maxConnectionsPerAddress: 256,
@@ -49,6 +56,7 @@ export function timeoutOptions(timeouts: HttpTimeouts): Partial<FastifyServerOpt
   return {
     requestTimeout: timeouts.requestTimeoutMs,
     keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    connectionTimeout: timeouts.idleTimeoutMs,
     maxRequestsPerSocket: timeouts.maxRequestsPerSocket,
     http: {
       headersTimeout: timeouts.headersTimeoutMs,

@@ -85,6 +85,7 @@ describe("serve's limit flags", () => {
             "headers-timeout": String(headersMs / 1000),
             "request-timeout": String((headersMs + extraMs) / 1000),
             "keep-alive-timeout": String(headersMs / 1000),
+            "idle-timeout": String((headersMs + extraMs) / 1000),
             "max-requests-per-socket": String(count),
             "max-connections": String(connections),
             "max-connections-per-address": String(count),
@@ -93,6 +94,7 @@ describe("serve's limit flags", () => {
             headersTimeoutMs: headersMs,
             requestTimeoutMs: headersMs + extraMs,
             keepAliveTimeoutMs: headersMs,
+            idleTimeoutMs: headersMs + extraMs,
             maxRequestsPerSocket: count,
             maxConnections: connections,
             maxConnectionsPerAddress: count,
@@ -110,7 +112,13 @@ describe("serve's limit flags", () => {
     fc.assert(
       fc.property(
         bad,
-        fc.constantFrom("headers-timeout", "request-timeout", "keep-alive-timeout", "max-connections"),
+        fc.constantFrom(
+          "headers-timeout",
+          "request-timeout",
+          "keep-alive-timeout",
+          "idle-timeout",
+          "max-connections",
+        ),
         (value, flag) => {
           expect(() => parseLimits({ [flag]: value })).toThrow(`--${flag}`);
         },
