@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import {
   type Database,
+  DatabaseUnavailable,
   type Durability,
   ForeignKeyViolation,
   type Row,
@@ -18,10 +19,17 @@ const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
 /** ON DELETE RESTRICT refusals come as a trigger constraint, with a FOREIGN KEY message. */
 const SQLITE_CONSTRAINT_TRIGGER = 1811;
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
+const SQLITE_FULL = 13;
+/** SQLITE_IOERR and its extended codes (a failed write, fsync or shm map), low byte 10. */
+const SQLITE_IOERR = 10;
 
 function translate(error: unknown): unknown {
   const errcode = (error as { errcode?: number }).errcode;
   const message = (error as Error).message ?? "";
+  if (errcode !== undefined && (errcode & 0xff) === SQLITE_FULL)
+    return new DatabaseUnavailable("full", message);
+  if (errcode !== undefined && (errcode & 0xff) === SQLITE_IOERR)
+    return new DatabaseUnavailable("io", message);
   if (errcode === SQLITE_CONSTRAINT_UNIQUE || errcode === SQLITE_CONSTRAINT_PRIMARYKEY) {
     return new UniqueViolation(message);
   }
@@ -114,7 +122,7 @@ export class SqliteDatabase implements Database {
           return result;
         } catch (error) {
           if (this.db.isTransaction) this.db.exec("ROLLBACK");
-          throw error;
+          throw translate(error);
         }
       } finally {
         if (relaxed) this.db.exec("PRAGMA synchronous = FULL");
