@@ -14,6 +14,7 @@ import { integrationRoutes } from "./routes/management/integrations";
 import { keyRoutes } from "./routes/management/keys";
 import { restApiRoutes } from "./routes/management/rest-apis";
 import { userRoutes } from "./routes/management/users";
+import { whoamiRoutes } from "./routes/management/whoami";
 import { type OAuthContext, oauthRoutes } from "./routes/oauth";
 import { jwksRoutes } from "./routes/oauth/jwks";
 import type { Database } from "./storage/database";
@@ -77,6 +78,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         auditRoutes(secured, options.db);
         userRoutes(secured, registry, clock);
         keyRoutes(secured, keys);
+        whoamiRoutes(secured);
       });
     },
     { prefix: "/api/v1" },
