@@ -10,7 +10,8 @@ import { assertPrivate, ensurePrivateDir, writePrivateFile } from "./storage/pri
  * Where the process finds the key-encryption key (KEK) that seals the private signing keys, in
  * order: `--key-encryption-key-file`, INBOUND_OAUTH_KEY_ENCRYPTION_KEY_FILE (a path),
  * INBOUND_OAUTH_KEY_ENCRYPTION_KEY (the key itself), else the file `key-encryption-key` beside the
- * admin-token file — created (0600) on first start when neither it nor a sealed key exists yet.
+ * admin-token file. A KEK file that does not exist is created (0600) while no signing key is sealed
+ * yet (first start); later its absence refuses the start.
  */
 export const KEK_ENV = "INBOUND_OAUTH_KEY_ENCRYPTION_KEY";
 export const KEK_FILE_ENV = "INBOUND_OAUTH_KEY_ENCRYPTION_KEY_FILE";
@@ -24,15 +25,15 @@ export interface KekOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-type KekLocation = { path: string; named: boolean } | { variable: string; text: string };
+type KekLocation = { path: string } | { variable: string; text: string };
 
 export function locateKek(options: KekOptions): KekLocation {
   const env = options.env ?? process.env;
   const named = options.file ?? (env[KEK_FILE_ENV] || undefined);
-  if (named !== undefined) return { path: resolve(named), named: true };
+  if (named !== undefined) return { path: resolve(named) };
   if (env[KEK_ENV]) return { variable: KEK_ENV, text: env[KEK_ENV] };
   const beside = dirname(resolve(options.adminTokenFile ?? DEFAULT_ADMIN_TOKEN_FILE));
-  return { path: join(beside, KEK_FILE_NAME), named: false };
+  return { path: join(beside, KEK_FILE_NAME) };
 }
 
 export const describeKek = (location: KekLocation) =>
@@ -76,16 +77,14 @@ export async function openKeyCustody(db: Database, options: KekOptions): Promise
   } else if (existsSync(location.path)) {
     kek = readKekFile(location.path);
   } else {
+    // Created only while no key is sealed yet: a lost KEK is never silently replaced.
     const sealedBy = await sealingKeyIds(db);
-    if (location.named || sealedBy.length > 0) {
-      const why = location.named
-        ? ""
-        : `, and the database holds signing keys sealed by key-encryption key ${sealedBy.join(", ")}`;
+    if (sealedBy.length > 0) {
       throw new KeyEncryptionError(
         "KEY_ENCRYPTION_KEY_MISSING",
-        `The key-encryption key file ${location.path} does not exist${why}. Give the file that sealed ` +
-          `them with --key-encryption-key-file or ${KEK_FILE_ENV}; if it is lost, see ` +
-          '"Key-encryption key" in server/README.md.',
+        `The key-encryption key file ${location.path} does not exist, and the database holds signing keys ` +
+          `sealed by key-encryption key ${sealedBy.join(", ")}. Give the file that sealed them with ` +
+          `--key-encryption-key-file or ${KEK_FILE_ENV}; if it is lost, see "Key-encryption key" in server/README.md.`,
       );
     }
     kek = createKekFile(location.path);
