@@ -84,7 +84,7 @@ export async function openKeyCustody(db: Database, options: KekOptions): Promise
         "KEY_ENCRYPTION_KEY_MISSING",
         `The key-encryption key file ${location.path} does not exist, and the database holds signing keys ` +
           `sealed by key-encryption key ${sealedBy.join(", ")}. Give the file that sealed them with ` +
-          `--key-encryption-key-file or ${KEK_FILE_ENV}; if it is lost, see "Key-encryption key" in server/README.md.`,
+          `--key-encryption-key-file or ${KEK_FILE_ENV}; if it is lost, see "Key custody" in server/README.md.`,
       );
     }
     kek = createKekFile(location.path);

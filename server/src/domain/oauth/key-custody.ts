@@ -32,7 +32,7 @@ function openRow(kek: KeyEncryptionKey, row: StoredKey, source: string): string 
       error.code,
       `${error.message}. The key-encryption key from ${source} cannot open the signing keys: give the ` +
         "one that sealed them (--key-encryption-key-file or INBOUND_OAUTH_KEY_ENCRYPTION_KEY_FILE). " +
-        'If it is lost, see "Key-encryption key" in server/README.md.',
+        'If it is lost, see "Key custody" in server/README.md.',
     );
   }
 }
