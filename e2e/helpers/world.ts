@@ -30,7 +30,8 @@ export class World {
   static async start(name: string): Promise<World> {
     const dir = join(REPO_ROOT, "test-output", "e2e", name);
     rmSync(dir, { recursive: true, force: true });
-    mkdirSync(join(dir, "server"), { recursive: true });
+    // The server refuses a data folder that group or others may access.
+    mkdirSync(join(dir, "server"), { recursive: true, mode: 0o700 });
     return new World(name, dir, await startAuthServer(join(dir, "server")));
   }
 

@@ -1,13 +1,19 @@
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app";
-import { bootstrapAdminToken, DEFAULT_ADMIN_TOKEN_FILE, prepareDatabase } from "./bootstrap";
+import {
+  bootstrapAdminToken,
+  checkAdminTokenFile,
+  DEFAULT_ADMIN_TOKEN_FILE,
+  prepareDatabase,
+} from "./bootstrap";
 import { DEFAULT_KEY_RETENTION_DAYS } from "./contract";
 import { systemClock } from "./domain/clock";
 import { seedDemoUser } from "./domain/kinds/users";
 import { scheduleKeyRotation } from "./domain/oauth/key-schedule";
 import { SigningKeys } from "./domain/oauth/keys";
 import { Registry } from "./domain/registry";
+import { type KeyCustody, openKeyCustody } from "./key-encryption-key";
 import type { LogLevel } from "./logger";
 import { DEFAULT_SQLITE_PATH, describeLocation, openDatabase } from "./storage/open";
 
@@ -16,6 +22,8 @@ export interface ServeOptions {
   host: string;
   database: string;
   adminTokenFile: string;
+  /** The key-encryption key file; else from the environment, else beside the admin-token file. */
+  keyEncryptionKeyFile?: string;
   logLevel: LogLevel;
   /** The issuer URL tokens and metadata name; defaults to the URL the server listens on. */
   issuer?: string;
@@ -44,10 +52,22 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export async function serve(
   options: ServeOptions,
 ): Promise<{ app: FastifyInstance; url: string; stop(): Promise<void> }> {
+  const adminTokenFile = resolve(options.adminTokenFile);
+  checkAdminTokenFile(adminTokenFile);
   const db = openDatabase(options.database);
-  await prepareDatabase(db, systemClock);
+  let custody: KeyCustody;
+  try {
+    await prepareDatabase(db, systemClock);
+    custody = await openKeyCustody(db, { file: options.keyEncryptionKeyFile, adminTokenFile });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   let listening: string | undefined;
-  const keys = new SigningKeys(db, systemClock, { retentionDays: options.keyRetentionDays });
+  const keys = new SigningKeys(db, systemClock, {
+    retentionDays: options.keyRetentionDays,
+    kek: custody.kek,
+  });
   await keys.ensureActive();
   const app = buildApp({
     db,
@@ -63,7 +83,17 @@ export async function serve(
   const cancelRotation = options.keyRotationDays
     ? scheduleKeyRotation(keys, { rotationDays: options.keyRotationDays, log: app.log })
     : () => {};
-  const tokenFile = await bootstrapAdminToken(db, systemClock, resolve(options.adminTokenFile));
+  if (custody.created) {
+    app.log.warn(
+      { file: custody.created },
+      "first start: created the key-encryption key that seals the signing keys (mode 0600); back it up apart from the database: without it the signing keys cannot be opened",
+    );
+  }
+  if (custody.sealed > 0) {
+    app.log.info({ count: custody.sealed }, "sealed clear private signing keys under the key-encryption key");
+  }
+  app.log.info({ keyEncryptionKey: custody.kek.id, source: custody.source }, "signing keys open");
+  const tokenFile = await bootstrapAdminToken(db, systemClock, adminTokenFile);
   if (tokenFile) {
     app.log.warn(
       { file: tokenFile },

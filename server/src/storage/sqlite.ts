@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import {
@@ -12,6 +11,7 @@ import {
 } from "./database";
 import { applyPending, MIGRATIONS_TABLE } from "./migrations";
 import { Mutex } from "./mutex";
+import { assertPrivate, ensurePrivateDir, ensurePrivateFile } from "./private-files";
 
 // Extended result codes: https://sqlite.org/rescode.html
 const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
@@ -48,6 +48,16 @@ function bind(params: readonly unknown[]): SQLInputValue[] {
 }
 
 /**
+ * The folder 0700 and the database file 0600 before SQLite opens it (SQLite creates -wal and -shm
+ * with the database file's mode); existing ones open to group or others refuse the start.
+ */
+function preparePrivateFiles(path: string): void {
+  ensurePrivateDir(dirname(path));
+  ensurePrivateFile(path, "The database file");
+  for (const suffix of ["-wal", "-shm", "-journal"]) assertPrivate(`${path}${suffix}`, "The database file");
+}
+
+/**
  * The embedded default: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged
  * write survives a crash of the process or the machine. node:sqlite is synchronous, so every
  * statement and transaction takes a FIFO lock: nothing runs inside another request's transaction.
@@ -61,7 +71,7 @@ export class SqliteDatabase implements Database {
   private readonly statements = new Map<string, StatementSync>();
 
   constructor(readonly path: string) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (path !== ":memory:") preparePrivateFiles(path);
     this.db = new DatabaseSync(path);
     this.db.exec("PRAGMA journal_mode = WAL");
     this.db.exec("PRAGMA synchronous = FULL");
