@@ -6,7 +6,8 @@
 //
 // The real server (`serve --log-level warn` on a fresh SQLite file) runs as a child process. Two
 // stacks, each in its own folder under test-output/bench/pulumi-engine (file backend, passphrase
-// secrets, the same stack config: the server's endpoint, the admin token as a secret, the count):
+// secrets, the same stack config: the server's endpoint and the count; the same environment: the
+// admin token in INBOUND_OAUTH_ADMIN_TOKEN, where the provider reads it):
 //   integrations  bench/programs/inbound-oauth-integrations.ts: BENCH_COUNT AuthorizationCodeGrant
 //   no-op         bench/programs/noop-resources.ts: BENCH_COUNT resources of a dynamic provider whose
 //                 create returns the inputs, read the props, delete nothing (no I/O)
@@ -501,11 +502,16 @@ async function main(): Promise<number> {
     const stacks = {} as Record<Side, PulumiStack>;
     for (const side of Object.keys(SIDES) as Side[]) {
       const { program, projectName } = SIDES[side];
-      const stack = new PulumiStack({ dir: join(WORK_DIR, side), program, projectName, stackName: "bench" });
-      // The same stack config on both sides, so that both decrypt the same secret.
+      const stack = new PulumiStack({
+        dir: join(WORK_DIR, side),
+        program,
+        projectName,
+        stackName: "bench",
+        env: { INBOUND_OAUTH_ADMIN_TOKEN: token },
+      });
+      // The same stack config and environment on both sides, so that both carry the same settings.
       const config: ConfigMap = {
         "inbound-oauth:endpoint": { value: server.url },
-        "inbound-oauth:adminToken": { value: token, secret: true },
         [`${projectName}:count`]: { value: String(SETTINGS.count) },
       };
       log(`creating stack ${projectName} in ${stack.dir}`);

@@ -3,7 +3,7 @@
  * examples/basic whose config holds only the endpoint (the admin token for `up` comes from the
  * environment, as the jobs' README advises):
  * - drift-check.ts, spawned as it is with a read-only viewer token: exit 0 and a "no drift" report
- *   on a converged stack; exit 7 after an out-of-band edit and a secret rotation, the report naming
+ *   on a converged stack, naming the token it ran as (`drift-job`, viewer); exit 7 after an out-of-band edit and a secret rotation, the report naming
  *   each property state → live and the secret only as "changed (secret)", never its value; with
  *   the server down, neither 0 nor 7, a message on stderr and no report. It writes nothing.
  * - preview-comment.ts on a real `preview --diff --json` document of a changed program (new
@@ -92,7 +92,9 @@ it("drift-check exits 0 with a no-drift report on a converged stack, with the vi
     status: "no-drift",
     exitCode: 0,
     resources: [],
+    token: { name: "drift-job", role: "viewer" },
   });
+  expect(markdown).toContain("as the token `drift-job` (role `viewer`)");
   expect(await world.audit()).toEqual(audit);
 });
 
@@ -189,6 +191,7 @@ it("drift-check exits 7 after an out-of-band edit and a secret rotation, naming 
     status: "drift",
     exitCode: 7,
     unchanged: 2,
+    token: { name: "drift-job", role: "viewer" },
   });
   expect(json.resources).toEqual([
     {

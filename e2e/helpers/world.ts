@@ -30,7 +30,8 @@ export class World {
   static async start(name: string): Promise<World> {
     const dir = join(REPO_ROOT, "test-output", "e2e", name);
     rmSync(dir, { recursive: true, force: true });
-    mkdirSync(join(dir, "server"), { recursive: true });
+    // The server refuses a data folder that group or others may access.
+    mkdirSync(join(dir, "server"), { recursive: true, mode: 0o700 });
     return new World(name, dir, await startAuthServer(join(dir, "server")));
   }
 
@@ -43,17 +44,19 @@ export class World {
     await this.server.stop();
   }
 
-  /** The stack config that points the provider at this server with the admin token. */
+  /** The stack config that points the provider at this server. */
   providerConfig(): ConfigMap {
-    return {
-      "inbound-oauth:endpoint": { value: this.server.base },
-      "inbound-oauth:adminToken": { value: this.server.adminToken, secret: true },
-    };
+    return { "inbound-oauth:endpoint": { value: this.server.base } };
+  }
+
+  /** The environment that gives the provider the admin token (it reads it nowhere else). */
+  providerEnv(): Record<string, string> {
+    return { INBOUND_OAUTH_ADMIN_TOKEN: this.server.adminToken };
   }
 
   /**
    * A new stack of `program` (e.g. "examples/basic/index.ts") in test-output/e2e/<world>/<folder>,
-   * configured for this server plus `config`.
+   * configured for this server plus `config`, every command run with the admin token (or `env`'s).
    */
   async stack(
     folder: string,
@@ -65,7 +68,7 @@ export class World {
       program,
       projectName: options.projectName,
       ...(options.stackName ? { stackName: options.stackName } : {}),
-      ...(options.env ? { env: options.env } : {}),
+      env: { ...this.providerEnv(), ...options.env },
     });
     await stack.configure({ ...this.providerConfig(), ...options.config });
     return stack;

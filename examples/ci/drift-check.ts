@@ -11,8 +11,10 @@
 // anything else: the check itself failed (pulumi's exit code, or 1), with a message on stderr and
 // no report.
 //
-// It needs only read access: give it a viewer token in INBOUND_OAUTH_ADMIN_TOKEN and keep
-// `inbound-oauth:adminToken` out of the stack's config (the provider prefers the stack config).
+// It needs only read access: give it a viewer token in INBOUND_OAUTH_ADMIN_TOKEN, the only place the
+// provider takes its token from (never the stack config, nor the copy of it a refresh would read
+// from the state). The report names the token the check ran as (as the server names it, never its
+// value); a token the server rejects fails the check with no report.
 // Secret values are never printed: a rotated client secret shows as "changed (secret)".
 // Standalone on purpose: Node built-ins only, so it can be copied into any repository.
 import { spawn } from "node:child_process";
@@ -22,6 +24,8 @@ import { join, resolve } from "node:path";
 /** The engine's exit code when --expect-no-changes finds changes. */
 export const DRIFT_EXIT_CODE = 7;
 export const REPORT_FILES = { markdown: "drift-report.md", json: "drift-report.json" } as const;
+/** Where the check's token comes from (the provider reads it there, and only there). */
+const TOKEN_ENV = "INBOUND_OAUTH_ADMIN_TOKEN";
 
 /** The key and value that mark a secret object in the engine's JSON (`{<sig>: <secret>, ...}`). */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -56,7 +60,15 @@ export interface EngineOutput {
   /** Changed resources the output counts but does not name (the CLI printed one document, see parseEngineOutput). */
   unnamedChanges: number;
   errors: string[];
+  /** The tokens the provider said it called the server as (its log line, see identityFrom). */
+  identities: TokenIdentity[];
   failed: boolean;
+}
+
+/** A management API token as the server names it (GET /api/v1/whoami): never its value. */
+export interface TokenIdentity {
+  name: string;
+  role: string;
 }
 
 export interface DriftedProperty {
@@ -89,6 +101,8 @@ export interface DriftReport {
   status: "no-drift" | "drift";
   resources: DriftedResource[];
   unchanged: number;
+  /** The token the check ran as, as the server named it; null when no call was made (no resources). */
+  token: TokenIdentity | null;
   /** Changed resources the engine counted without naming them (older CLIs, see parseEngineOutput). */
   unnamedChanges?: number;
   /** Set when the engine reported drift it did not detail. */
@@ -189,6 +203,25 @@ function shortType(type: string): string {
 // The engine's output
 
 /**
+ * The identity in the line the inbound-oauth provider logs before its first call to the server:
+ * `inbound-oauth: calling <endpoint> as the token "<name>" (role <role>), from <where>`.
+ */
+export function identityFrom(message: string): TokenIdentity | undefined {
+  const match =
+    /inbound-oauth: calling \S+ as the token "([A-Za-z0-9._@-]{1,100})" \(role ([a-z_]{1,40})\)/.exec(
+      message,
+    );
+  return match ? { name: match[1] ?? "", role: match[2] ?? "" } : undefined;
+}
+
+function addIdentity(identities: TokenIdentity[], message: string | undefined): void {
+  const identity = message ? identityFrom(message) : undefined;
+  if (identity && !identities.some((seen) => seen.name === identity.name && seen.role === identity.role)) {
+    identities.push(identity);
+  }
+}
+
+/**
  * Reads what `pulumi refresh --preview-only --json` printed. With PULUMI_ENABLE_STREAMING_JSON_PREVIEW
  * set (this job sets it), the CLI prints one engine event per line; each resOutputsEvent carries the
  * state (old) and what the provider read back (new). Without it, the CLI prints one document whose
@@ -226,6 +259,7 @@ function fromEvents(events: Array<Record<string, Record<string, unknown> | undef
     unchanged: 0,
     unnamedChanges: 0,
     errors: [],
+    identities: [],
     failed: false,
   };
   let summarized = false;
@@ -234,6 +268,7 @@ function fromEvents(events: Array<Record<string, Record<string, unknown> | undef
     if (outputs) output.observations.push(outputs);
     const diagnostic = event.diagnosticEvent as { severity?: string; message?: string } | undefined;
     if (diagnostic?.severity === "error" && diagnostic.message) output.errors.push(diagnostic.message.trim());
+    addIdentity(output.identities, diagnostic?.message);
     const summary = event.summaryEvent as
       | { resourceChanges?: Record<string, number>; result?: string }
       | undefined;
@@ -265,6 +300,8 @@ function fromDocument(document: Record<string, unknown>): EngineOutput {
   const changed = Object.entries(summary)
     .filter(([op]) => op !== "same" && op !== "delete")
     .reduce((total, [, count]) => total + count, 0);
+  const identities: TokenIdentity[] = [];
+  for (const diagnostic of diagnostics) addIdentity(identities, diagnostic.message);
   return {
     observations,
     unchanged: summary.same ?? 0,
@@ -272,6 +309,7 @@ function fromDocument(document: Record<string, unknown>): EngineOutput {
     errors: diagnostics
       .filter((d) => d.severity === "error" && d.message)
       .map((d) => (d.message ?? "").trim()),
+    identities,
     failed: false,
   };
 }
@@ -336,6 +374,8 @@ export function buildReport(
       resources.push({ ...base, drift: "changed", properties: driftedProperties(state, seen.new) });
     }
   }
+  // By URN, not in the order the engine happened to read them (its reads run in parallel).
+  resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   const first = output.observations[0]?.urn;
   const drift = resources.length > 0 || output.unnamedChanges > 0 || context.exitCode === DRIFT_EXIT_CODE;
   const report: DriftReport = {
@@ -347,6 +387,7 @@ export function buildReport(
     status: drift ? "drift" : "no-drift",
     resources,
     unchanged: output.unchanged,
+    token: output.identities[0] ?? null,
   };
   if (output.unnamedChanges > 0) {
     report.unnamedChanges = output.unnamedChanges;
@@ -379,9 +420,12 @@ export function renderReport(report: DriftReport): string {
         `(${changed} changed, ${deleted} deleted out of band); ${report.unchanged} unchanged.`,
     );
   }
+  const identity = report.token
+    ? `as the token ${code(report.token.name)} (role ${code(report.token.role)})`
+    : "as no known token (no record was read, or the server does not name tokens)";
   lines.push(
     "",
-    `Checked at ${report.checkedAt} with ${code(report.command)} (exit code ${report.exitCode}).`,
+    `Checked at ${report.checkedAt} with ${code(report.command)} (exit code ${report.exitCode}), ${identity}.`,
   );
   if (report.note) lines.push("", `> ${report.note}`);
   for (const resource of report.resources) {
@@ -481,6 +525,13 @@ async function main(args: string[]): Promise<number> {
   }
   // A report left by an earlier run must not pass for this run's.
   for (const file of Object.values(REPORT_FILES)) rmSync(join(options.reportDir, file), { force: true });
+  if (!process.env[TOKEN_ENV]?.trim()) {
+    throw new Error(
+      `${TOKEN_ENV} is not set: give the check the token it runs with (a viewer token, e.g. ` +
+        "`inbound-oauth admin-token create --name drift-job --role viewer`). The provider takes its token " +
+        "from there only, never from the stack config or a copy in the state; no drift report was written.",
+    );
+  }
   const pulumiArgs = ["refresh", "--preview-only", "--expect-no-changes", "--json", "--non-interactive"];
   if (options.stack) pulumiArgs.push("--stack", options.stack);
   const command = `pulumi ${pulumiArgs.join(" ")}`;
@@ -511,7 +562,14 @@ async function main(args: string[]): Promise<number> {
     return result.code === 0 || result.code === DRIFT_EXIT_CODE ? 1 : result.code;
   }
   const report = buildReport(
-    output ?? { observations: [], unchanged: 0, unnamedChanges: 0, errors: [], failed: false },
+    output ?? {
+      observations: [],
+      unchanged: 0,
+      unnamedChanges: 0,
+      errors: [],
+      identities: [],
+      failed: false,
+    },
     {
       exitCode: result.code,
       checkedAt: new Date().toISOString(),

@@ -1,15 +1,17 @@
+import { createHash } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { check } from "./check";
-import { isInsecureEndpoint, type ProviderConfig, resolveConfig } from "./config";
+import { ENDPOINT_KEY, isInsecureEndpoint, type ProviderConfig, resolveConfig, TOKEN_KEY } from "./config";
 import { createRecord, deleteRecord, readRecord, toInputs, toOutputs, updateRecord } from "./crud";
 import { diff } from "./diff";
 import { ManagementClient } from "./http/client";
+import { identityLine, whoami } from "./identity";
 import { API_ACCESS_POLICY, AUTH_SCOPE, AUTHORIZATION_CODE_GRANT, type ResourceKind } from "./resources";
 
 /**
  * The dynamic provider's operations, loaded by name in Pulumi's dynamic-provider host (the SDK's
  * provider objects only `require` this module), so no credential or server code is ever serialized
- * into the program's state. The host calls configure once with the stack's config.
+ * into the program's state. The host calls configure once per kind with the stack's config.
  */
 export const KINDS = {
   AuthorizationCodeGrant: AUTHORIZATION_CODE_GRANT,
@@ -23,29 +25,60 @@ export const SEED_INPUT = "__resource";
 
 let settings: ProviderConfig | undefined;
 let client: ManagementClient | undefined;
+/** The identity check of each endpoint and token this process used (one call each). */
+const identities = new Map<string, Promise<void>>();
+/** Warnings already printed by this process (the host configures once per resource kind). */
+const warned = new Set<string>();
 
+/**
+ * Called by Pulumi's dynamic-provider host with the stack config that Pulumi hands the provider: the
+ * current one for preview and up, the copy recorded in the state for refresh and destroy. Only the
+ * endpoint is taken from it; the admin token comes from the command's environment (see config.ts).
+ */
 export async function configure(config: dynamic.Config): Promise<void> {
   settings = resolveConfig(
     {
-      "inbound-oauth:endpoint": config.get("inbound-oauth:endpoint"),
-      "inbound-oauth:adminToken": config.get("inbound-oauth:adminToken"),
+      [ENDPOINT_KEY]: config.get(ENDPOINT_KEY),
+      [TOKEN_KEY]: config.get(TOKEN_KEY),
     },
     process.env,
   );
   client = new ManagementClient(settings);
+  const warnings = [...settings.warnings];
   if (isInsecureEndpoint(settings.endpoint)) {
-    console.warn(
+    warnings.push(
       `inbound-oauth: ${settings.endpoint} is plain http to a host that is not loopback, so the admin token crosses the network unencrypted. Use https.`,
     );
   }
+  for (const warning of warnings) {
+    if (!warned.has(warning)) console.warn(warning);
+    warned.add(warning);
+  }
 }
 
-function connection(): { client: ManagementClient; endpoint: string } {
+/** The client, after the server has said once which token this is (logged, for the drift job's report). */
+async function connection(): Promise<{ client: ManagementClient; endpoint: string }> {
   if (!client || !settings) {
     settings = resolveConfig({}, process.env);
     client = new ManagementClient(settings);
   }
-  return { client, endpoint: settings.endpoint };
+  const current = { client, settings };
+  const key = createHash("sha256").update(`${settings.endpoint}\n${settings.adminToken}`).digest("hex");
+  let check = identities.get(key);
+  if (!check) {
+    check = whoami(current.client, current.settings.tokenSource).then(
+      (who) => {
+        if (who) console.log(identityLine(current.settings.endpoint, who, current.settings.tokenSource));
+      },
+      (error: unknown) => {
+        identities.delete(key); // asked again by the next operation (the server may be back)
+        throw error;
+      },
+    );
+    identities.set(key, check);
+  }
+  await check;
+  return { client: current.client, endpoint: current.settings.endpoint };
 }
 
 /** The serialized provider, which Pulumi's dynamic-provider host adds to every resource's inputs. */
@@ -92,7 +125,7 @@ function declared(kind: KindName, inputs: Record<string, unknown>): string[] {
 }
 
 export async function create(kind: KindName, inputs: Record<string, unknown>): Promise<dynamic.CreateResult> {
-  const { client, endpoint } = connection();
+  const { client, endpoint } = await connection();
   const seed = String(inputs[SEED_INPUT] ?? "");
   const { record } = await createRecord(client, KINDS[kind], withoutSeed(inputs), { seed });
   const outs = {
@@ -108,7 +141,7 @@ export async function read(
   id: string,
   props: Record<string, unknown>,
 ): Promise<dynamic.ReadResult> {
-  const { client, endpoint } = connection();
+  const { client, endpoint } = await connection();
   const record = await readRecord(client, KINDS[kind], id);
   if (!record) return {};
   const known = typeof props.clientSecret === "string" ? { clientSecret: props.clientSecret } : {};
@@ -134,7 +167,7 @@ export async function update(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): Promise<dynamic.UpdateResult> {
-  const { client, endpoint } = connection();
+  const { client, endpoint } = await connection();
   const { record, overwritten } = await updateRecord(client, KINDS[kind], id, withoutSeed(news), {
     previous: olds,
   });
@@ -150,7 +183,7 @@ export async function update(
 }
 
 export async function remove(kind: KindName, id: string): Promise<void> {
-  await deleteRecord(connection().client, KINDS[kind], id);
+  await deleteRecord((await connection()).client, KINDS[kind], id);
 }
 
 /** Provider-only inputs carried into the state as they were given. */

@@ -37,6 +37,11 @@ export class PulumiStack {
     for (const folder of ["backend", "home"]) mkdirSync(join(this.stateDir, folder), { recursive: true });
   }
 
+  /** Runs the next operations (and `cli`) with this environment instead (e.g. a rotated token). */
+  useEnv(env: Record<string, string>): void {
+    this.options.env = env;
+  }
+
   /** Runs the next operations on another program module (a changed program). */
   useProgram(program: string): void {
     this.program = resolve(REPO_ROOT, program);

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { buildOpenApiDocument, DEFAULT_KEY_RETENTION_DAYS } from "./contract";
 import { type Clock, systemClock } from "./domain/clock";
+import { KeyEncryptionKey } from "./domain/oauth/key-encryption";
 import { SigningKeys } from "./domain/oauth/keys";
 import { Registry } from "./domain/registry";
 import { bearerAuth } from "./http/auth";
@@ -15,6 +16,7 @@ import { integrationRoutes } from "./routes/management/integrations";
 import { keyRoutes } from "./routes/management/keys";
 import { restApiRoutes } from "./routes/management/rest-apis";
 import { userRoutes } from "./routes/management/users";
+import { whoamiRoutes } from "./routes/management/whoami";
 import { type OAuthContext, oauthRoutes } from "./routes/oauth";
 import { jwksRoutes } from "./routes/oauth/jwks";
 import type { Database } from "./storage/database";
@@ -29,7 +31,10 @@ export interface AppOptions {
   bodyLimit?: number;
   /** The issuer URL (iss of tokens, metadata); a function when known only after listen. */
   issuer?: string | (() => string);
-  /** Token-signing keys; by default a store over `db` with the default retention. */
+  /**
+   * Token-signing keys; by default a store over `db` with the default retention, sealing under a
+   * key-encryption key that lives only in this process (tests; server.ts passes the operator's).
+   */
   keys?: SigningKeys;
   /** Header, request and keep-alive deadlines of the HTTP server (DEFAULT_HTTP_LIMITS). */
   timeouts?: HttpTimeouts;
@@ -60,7 +65,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   const registry = new Registry(options.db, clock);
   const keys =
-    options.keys ?? new SigningKeys(options.db, clock, { retentionDays: DEFAULT_KEY_RETENTION_DAYS });
+    options.keys ??
+    new SigningKeys(options.db, clock, {
+      retentionDays: DEFAULT_KEY_RETENTION_DAYS,
+      kek: KeyEncryptionKey.ephemeral(),
+    });
   const issuer =
     typeof options.issuer === "function"
       ? options.issuer
@@ -81,6 +90,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         auditRoutes(secured, options.db);
         userRoutes(secured, registry, clock);
         keyRoutes(secured, keys);
+        whoamiRoutes(secured);
       });
     },
     { prefix: "/api/v1" },

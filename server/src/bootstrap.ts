@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { countAdminTokens, createAdminToken } from "./domain/admin-tokens";
 import type { Clock } from "./domain/clock";
 import { seedBuiltInRestApis } from "./domain/kinds/rest-apis";
 import type { Database } from "./storage/database";
+import { assertPrivate, ensurePrivateDir, writePrivateFile } from "./storage/private-files";
 
 export const DEFAULT_ADMIN_TOKEN_FILE = ".data/admin-token";
 
@@ -33,7 +33,16 @@ export async function bootstrapAdminToken(
     if ((error as { code?: string }).code === "STORAGE_UNIQUE_VIOLATION") return undefined;
     throw error;
   }
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  writeFileSync(file, `${token}\n`, { mode: 0o600, flag: "w" });
+  ensurePrivateDir(dirname(file));
+  writePrivateFile(file, `${token}\n`, { replace: true });
   return file;
+}
+
+/**
+ * Before anything is opened: refuses an existing admin-token file, or its folder, that group or
+ * others may access (a token written there earlier may have been read).
+ */
+export function checkAdminTokenFile(file: string): void {
+  assertPrivate(dirname(file), "The data folder");
+  assertPrivate(file, "The admin-token file");
 }

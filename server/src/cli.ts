@@ -7,6 +7,7 @@ import { keysCommand } from "./cli/keys";
 import { LIMIT_FLAGS, LIMIT_USAGE, parseLimits } from "./cli/serve-limits";
 import { usersCommand } from "./cli/users";
 import { ROLES } from "./contract";
+import { KEK_ENV, KEK_FILE_ENV, KEK_FILE_NAME } from "./key-encryption-key";
 import type { LogLevel } from "./logger";
 import { DEFAULT_SERVE_OPTIONS, serve } from "./server";
 import { DEFAULT_SQLITE_PATH } from "./storage/open";
@@ -16,16 +17,20 @@ const USAGE = `inbound-oauth — the reference authorization server
 Usage:
   inbound-oauth serve [--port 8080] [--host 127.0.0.1] [--database PATH|postgres://...]
                       [--issuer URL] [--admin-token-file ${DEFAULT_ADMIN_TOKEN_FILE}] [--log-level info]
-                      [--key-rotation-days N] [--key-retention-days 105] [--dev]
+                      [--key-encryption-key-file FILE] [--key-rotation-days N] [--key-retention-days 105] [--dev]
                       ${LIMIT_USAGE}
   inbound-oauth admin-token create --name NAME --role ${ROLES.join("|")}
   inbound-oauth admin-token list | revoke --name NAME
   inbound-oauth users add NAME [--roles a,b] --password-stdin
   inbound-oauth users list | remove NAME
-  inbound-oauth keys rotate | list
+  inbound-oauth keys rotate | list [--key-encryption-key-file FILE]
+  inbound-oauth keys rotate-encryption-key --new-key-file FILE [--key-encryption-key-file FILE]
   inbound-oauth migrate
 
 Every command takes --database; it defaults to DATABASE_URL, then ${DEFAULT_SQLITE_PATH} (SQLite).
+The key-encryption key that seals the signing keys comes from --key-encryption-key-file, else
+${KEK_FILE_ENV} (a path), else ${KEK_ENV} (the key), else the file ${KEK_FILE_NAME} beside the
+admin-token file (created on first start).
 --dev seeds a demo user (demo / demo-password) and says so loudly; never use it in production.
 Timeouts are in seconds; 0 turns off --max-requests-per-socket and --max-connections-per-address.
 --max-connections is lowered to fit the open-files limit (ulimit -n), with a warning.
@@ -49,6 +54,7 @@ async function main(argv: string[]): Promise<void> {
         database: { type: "string" },
         issuer: { type: "string" },
         "admin-token-file": { type: "string" },
+        "key-encryption-key-file": { type: "string" },
         "log-level": { type: "string" },
         "key-rotation-days": { type: "string" },
         "key-retention-days": { type: "string" },
@@ -69,6 +75,7 @@ async function main(argv: string[]): Promise<void> {
       database: databaseLocation(values),
       issuer: values.issuer,
       adminTokenFile: values["admin-token-file"] ?? DEFAULT_SERVE_OPTIONS.adminTokenFile,
+      keyEncryptionKeyFile: values["key-encryption-key-file"],
       logLevel: (values["log-level"] ?? DEFAULT_SERVE_OPTIONS.logLevel) as LogLevel,
       keyRotationDays: positiveNumber(values["key-rotation-days"], "--key-rotation-days"),
       keyRetentionDays:
@@ -93,9 +100,15 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError(`unknown command "${command}"`);
 }
 
+// Whatever this process creates (database, WAL, token and key files) is for its own user only.
+process.umask(0o077);
 main(process.argv.slice(2)).catch((error) => {
+  const code = (error as { code?: unknown }).code;
   const usage =
-    error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-  process.stderr.write(`inbound-oauth: ${(error as Error).message}\n`);
+    error instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"));
+  // Start-up refusals carry a stable code (INSECURE_FILE_MODE, KEY_ENCRYPTION_KEY_*): print it first.
+  const message = (error as Error).message;
+  const coded = typeof code === "string" && /^[A-Z][A-Z_]+$/.test(code) && !message.startsWith(code);
+  process.stderr.write(`inbound-oauth: ${coded ? `${code}: ` : ""}${message}\n`);
   process.exit(usage ? 2 : 1);
 });

@@ -1,7 +1,12 @@
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app";
-import { bootstrapAdminToken, DEFAULT_ADMIN_TOKEN_FILE, prepareDatabase } from "./bootstrap";
+import {
+  bootstrapAdminToken,
+  checkAdminTokenFile,
+  DEFAULT_ADMIN_TOKEN_FILE,
+  prepareDatabase,
+} from "./bootstrap";
 import { DEFAULT_KEY_RETENTION_DAYS } from "./contract";
 import { systemClock } from "./domain/clock";
 import { seedDemoUser } from "./domain/kinds/users";
@@ -10,6 +15,7 @@ import { SigningKeys } from "./domain/oauth/keys";
 import { Registry } from "./domain/registry";
 import { capConnections } from "./http/connection-caps";
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "./http/limits";
+import { type KeyCustody, openKeyCustody } from "./key-encryption-key";
 import type { LogLevel } from "./logger";
 import { connectionBudget, openFilesLimit } from "./open-files";
 import { DEFAULT_SQLITE_PATH, describeLocation, openDatabase } from "./storage/open";
@@ -19,6 +25,8 @@ export interface ServeOptions {
   host: string;
   database: string;
   adminTokenFile: string;
+  /** The key-encryption key file; else from the environment, else beside the admin-token file. */
+  keyEncryptionKeyFile?: string;
   logLevel: LogLevel;
   /** The issuer URL tokens and metadata name; defaults to the URL the server listens on. */
   issuer?: string;
@@ -28,8 +36,8 @@ export interface ServeOptions {
   keyRetentionDays: number;
   /** Development mode: seeds the demo user. Never in production. */
   dev: boolean;
-  /** Timeouts, keep-alive limits and connection caps (DEFAULT_HTTP_LIMITS). */
-  limits: HttpLimits;
+  /** Timeouts, keep-alive limits and connection caps; DEFAULT_HTTP_LIMITS when unset. */
+  limits?: HttpLimits;
 }
 
 export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
@@ -50,22 +58,35 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export async function serve(
   options: ServeOptions,
 ): Promise<{ app: FastifyInstance; url: string; stop(): Promise<void> }> {
+  const adminTokenFile = resolve(options.adminTokenFile);
+  checkAdminTokenFile(adminTokenFile);
   const db = openDatabase(options.database);
-  await prepareDatabase(db, systemClock);
+  let custody: KeyCustody;
+  try {
+    await prepareDatabase(db, systemClock);
+    custody = await openKeyCustody(db, { file: options.keyEncryptionKeyFile, adminTokenFile });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   let listening: string | undefined;
-  const keys = new SigningKeys(db, systemClock, { retentionDays: options.keyRetentionDays });
+  const keys = new SigningKeys(db, systemClock, {
+    retentionDays: options.keyRetentionDays,
+    kek: custody.kek,
+  });
   await keys.ensureActive();
+  const limits = options.limits ?? DEFAULT_HTTP_LIMITS;
   const app = buildApp({
     db,
     keys,
     logLevel: options.logLevel,
     issuer: () => options.issuer ?? listening ?? `http://${options.host}:${options.port}`,
-    timeouts: options.limits,
+    timeouts: limits,
   });
   const openFiles = openFilesLimit();
-  const budget = connectionBudget(openFiles, options.limits.maxConnections);
+  const budget = connectionBudget(openFiles, limits.maxConnections);
   if (budget.warning) app.log.warn({ openFiles, maxConnections: budget.maxConnections }, budget.warning);
-  capConnections(app.server, { ...options.limits, maxConnections: budget.maxConnections }, app.log);
+  capConnections(app.server, { ...limits, maxConnections: budget.maxConnections }, app.log);
   if (options.dev && (await seedDemoUser(new Registry(db, systemClock)))) {
     app.log.warn(
       "DEVELOPMENT MODE: seeded the demo user 'demo' with password 'demo-password'. Anyone can log in as it. Never run --dev in production.",
@@ -74,7 +95,17 @@ export async function serve(
   const cancelRotation = options.keyRotationDays
     ? scheduleKeyRotation(keys, { rotationDays: options.keyRotationDays, log: app.log })
     : () => {};
-  const tokenFile = await bootstrapAdminToken(db, systemClock, resolve(options.adminTokenFile));
+  if (custody.created) {
+    app.log.warn(
+      { file: custody.created },
+      "first start: created the key-encryption key that seals the signing keys (mode 0600); back it up apart from the database: without it the signing keys cannot be opened",
+    );
+  }
+  if (custody.sealed > 0) {
+    app.log.info({ count: custody.sealed }, "sealed clear private signing keys under the key-encryption key");
+  }
+  app.log.info({ keyEncryptionKey: custody.kek.id, source: custody.source }, "signing keys open");
+  const tokenFile = await bootstrapAdminToken(db, systemClock, adminTokenFile);
   if (tokenFile) {
     app.log.warn(
       { file: tokenFile },
@@ -87,7 +118,7 @@ export async function serve(
     {
       url,
       database: describeLocation(options.database),
-      limits: { ...options.limits, maxConnections: budget.maxConnections, openFiles },
+      limits: { ...limits, maxConnections: budget.maxConnections, openFiles },
     },
     "inbound-oauth server ready",
   );

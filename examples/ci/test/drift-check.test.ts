@@ -10,10 +10,12 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import {
   buildReport,
   type DriftReport,
   driftedProperties,
+  identityFrom,
   parseArgs,
   parseEngineOutput,
   renderReport,
@@ -47,6 +49,7 @@ it("names each drifted resource and property, state → live, in the JSON report
     exitCode: 7,
     status: "drift",
     unchanged: 2,
+    token: { name: "ci-fixtures-viewer", role: "viewer" },
     resources: [
       {
         urn: "urn:pulumi:dev::examples-token-restriction::pulumi-nodejs:dynamic/inbound-oauth:ApiAccessPolicy::reporting-app-table-only",
@@ -99,7 +102,7 @@ it("renders the Markdown report: a section per resource, a row per property, wha
       "",
       "**Drift found**: 3 resources differ from the stack's state (2 changed, 1 deleted out of band); 2 unchanged.",
       "",
-      `Checked at ${CHECKED_AT} with \`${COMMAND}\` (exit code 7).`,
+      `Checked at ${CHECKED_AT} with \`${COMMAND}\` (exit code 7), as the token \`ci-fixtures-viewer\` (role \`viewer\`).`,
       "",
       "## - deleted out of band: `ApiAccessPolicy` `reporting-app-table-only`",
       "",
@@ -207,9 +210,37 @@ it("reports no drift when every resource came back the same", () => {
       "",
       "**No drift**: all 5 resources of the stack match the live records.",
       "",
-      `Checked at ${CHECKED_AT} with \`${COMMAND}\` (exit code 0).`,
+      `Checked at ${CHECKED_AT} with \`${COMMAND}\` (exit code 0), as the token \`ci-fixtures-viewer\` (role \`viewer\`).`,
       "",
     ].join("\n"),
+  );
+});
+
+it("names the token the provider said it called the server as, from either output form, never guessing", () => {
+  expect(parseEngineOutput(EVENTS).identities).toEqual([{ name: "ci-fixtures-viewer", role: "viewer" }]);
+  const document = parseEngineOutput(read("refresh-drift.document.json"));
+  expect(document.identities).toEqual([{ name: "ci-fixtures-viewer", role: "viewer" }]);
+  // Output without the provider's line (no record read, or a server without /api/v1/whoami).
+  const silent = EVENTS.split("\n")
+    .filter((line) => !line.includes("inbound-oauth: calling"))
+    .join("\n");
+  const unnamed = report(silent);
+  expect(unnamed.token).toBeNull();
+  expect(renderReport(unnamed)).toContain("(exit code 7), as no known token");
+});
+
+it("reads the identity line for every token name and role the server allows, and nothing else", () => {
+  fc.assert(
+    fc.property(
+      fc.stringMatching(/^[A-Za-z0-9._@-]{1,100}$/),
+      fc.constantFrom("admin", "oauth_admin", "mi_admin", "viewer"),
+      fc.webUrl(),
+      (name, role, url) => {
+        const line = `inbound-oauth: calling ${url} as the token "${name}" (role ${role}), from the environment variable INBOUND_OAUTH_ADMIN_TOKEN\n\n`;
+        expect(identityFrom(line)).toEqual({ name, role });
+        expect(identityFrom(line.replace("inbound-oauth: calling", "calling"))).toBeUndefined();
+      },
+    ),
   );
 });
 

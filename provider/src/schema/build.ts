@@ -62,6 +62,10 @@ export const ADOPT_PROPERTY: PulumiPropertySpec = {
   default: false,
 };
 
+/**
+ * The provider's stack config. The admin token is not among it: the provider reads the token only
+ * from INBOUND_OAUTH_ADMIN_TOKEN in each command's environment (see ../config.ts and TOKEN_DOC).
+ */
 export const CONFIG_VARIABLES: Record<string, PulumiPropertySpec> = {
   endpoint: {
     type: "string",
@@ -69,14 +73,15 @@ export const CONFIG_VARIABLES: Record<string, PulumiPropertySpec> = {
       "Base URL (scheme, host and port) of the inbound-oauth server whose management API the provider calls. Stack config `inbound-oauth:endpoint`, or the `INBOUND_OAUTH_ENDPOINT` environment variable.",
     defaultInfo: { environment: ["INBOUND_OAUTH_ENDPOINT"] },
   },
-  adminToken: {
-    type: "string",
-    description:
-      "Bearer token for the management API (an admin or oauth_admin token; a read-only token is enough for refresh and preview). Stack config `inbound-oauth:adminToken` (set it with `pulumi config set --secret`), or the `INBOUND_OAUTH_ADMIN_TOKEN` environment variable.",
-    defaultInfo: { environment: ["INBOUND_OAUTH_ADMIN_TOKEN"] },
-    secret: true,
-  },
 };
+
+/** What docs/resources.md says of the admin token, which is no config variable. */
+export const TOKEN_DOC =
+  "The admin token is not a stack config setting: each command (preview, up, refresh, destroy, the drift job) " +
+  "takes it from the `INBOUND_OAUTH_ADMIN_TOKEN` environment variable of its own process, and only from there. " +
+  "Pulumi records a dynamic provider's stack config in the state and a refresh or destroy runs with that recorded copy, " +
+  "so a token kept in `inbound-oauth:adminToken` would outlive `pulumi config rm` and a rotation: the provider ignores " +
+  "that key (with a warning) and fails, saying so, when the environment has no token.";
 
 interface ResourceDoc {
   description: string;

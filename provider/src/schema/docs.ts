@@ -1,4 +1,10 @@
-import type { PulumiPackageSchema, PulumiPropertySpec, PulumiResourceSpec, PulumiTypeSpec } from "./build";
+import {
+  type PulumiPackageSchema,
+  type PulumiPropertySpec,
+  type PulumiResourceSpec,
+  type PulumiTypeSpec,
+  TOKEN_DOC,
+} from "./build";
 
 /**
  * The resource reference (docs/resources.md), rendered from the Pulumi package schema so the
@@ -77,9 +83,10 @@ function renderConfig(schema: PulumiPackageSchema): string[] {
     "## Provider configuration",
     "",
     "The provider reads each setting from the stack configuration first, then from its environment variable.",
-    "Set the secret ones with `pulumi config set --secret`.",
     "",
     ...table(["Stack config key", "Environment variable", "Secret", "Description"], rows),
+    "",
+    TOKEN_DOC,
   ];
 }
 

@@ -7,13 +7,15 @@ import { type LiveServer, startServer } from "./helpers";
 let server: LiveServer;
 beforeAll(async () => {
   server = await startServer();
-  const values: Record<string, string> = {
-    "inbound-oauth:endpoint": server.url,
-    "inbound-oauth:adminToken": server.adminToken,
-  };
+  // As the host runs it: the endpoint from the stack config, the token from the environment.
+  process.env.INBOUND_OAUTH_ADMIN_TOKEN = server.adminToken;
+  const values: Record<string, string> = { "inbound-oauth:endpoint": server.url };
   await provider.configure({ get: (key) => values[key], require: (key) => values[key]! });
 });
-afterAll(async () => server.close());
+afterAll(async () => {
+  delete process.env.INBOUND_OAUTH_ADMIN_TOKEN;
+  await server.close();
+});
 
 const host = { __provider: "exports.handler = () => ({})", __resource: "project/dev/app" };
 const grant = (overrides: Record<string, unknown> = {}) => ({

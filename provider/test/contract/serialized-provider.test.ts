@@ -1,6 +1,7 @@
 // The provider object is serialized the way Pulumi serializes a dynamic provider into the state
 // (runtime closure serialization), then run in a fresh Node process, as Pulumi's dynamic-provider
-// host would: configure from stack config, check, diff, create against a real server.
+// host would: configure (the endpoint from stack config, the token from the environment), check,
+// diff, create against a real server.
 import { execFile } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -65,12 +66,12 @@ test("the serialized provider holds no admin token and no server-only module", a
   expect(text).toContain('require("@inbound-oauth/pulumi/provider")');
 });
 
-test("deserialized in a fresh process, it configures from stack config and checks, diffs and creates", async () => {
+test("deserialized in a fresh process, it configures (endpoint from stack config, token from the environment) and checks, diffs and creates", async () => {
   const file = join(WORK, "provider.js");
   writeFileSync(file, `${await serialize()}\nmodule.exports = exports;\n`);
   const script = `
     const provider = require(${JSON.stringify(file)}).handler();
-    const config = { get: (key) => ({ "inbound-oauth:endpoint": process.argv[1], "inbound-oauth:adminToken": process.argv[2] })[key] };
+    const config = { get: (key) => ({ "inbound-oauth:endpoint": process.argv[1] })[key] };
     (async () => {
       await provider.configure({ config });
       const news = { name: "Serialized", providerName: "Acme", redirectUrls: ["https://app.example.com/cb"], __resource: "proj/dev/serialized" };
@@ -85,12 +86,18 @@ test("deserialized in a fresh process, it configures from stack config and check
   const output = await new Promise<string>((done, fail) =>
     execFile(
       process.execPath,
-      ["-e", script, endpoint, token],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? "" } },
+      ["-e", script, endpoint],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? "", INBOUND_OAUTH_ADMIN_TOKEN: token } },
       (error, stdout, stderr) => (error ? fail(new Error(`${error.message}\n${stderr}`)) : done(stdout)),
     ),
   );
-  const result = JSON.parse(output);
+  // The provider logs which token it calls the server as (never the token), then the script prints its result.
+  const [identity, json] = output.split("\n");
+  expect(identity).toMatch(
+    /^inbound-oauth: calling \S+ as the token "\S+" \(role admin\), from the environment variable INBOUND_OAUTH_ADMIN_TOKEN$/,
+  );
+  expect(output).not.toContain(token);
+  const result = JSON.parse(json ?? "");
   expect(result.checked.failures).toBeUndefined();
   expect(result.checked.inputs).toMatchObject({
     tokenFormat: "Opaque",

@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   PRECONDITION_REQUIRED: { status: 428, title: "The request must carry If-Match" },
   INTERNAL: { status: 500, title: "Internal error" },
   NOT_READY: { status: 503, title: "The server is not ready" },
+  DATABASE_UNAVAILABLE: { status: 503, title: "The database cannot be reached" },
+  STORAGE_FULL: { status: 503, title: "The database cannot write to its disk" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

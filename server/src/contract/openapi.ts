@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { WhoamiSchema } from "./admin-token";
 import {
   ApiAccessPolicyInputSchema,
   ApiAccessPolicyListQuerySchema,
@@ -277,6 +278,17 @@ export function buildOpenApiDocument(version: string): Json {
           responses: {
             "201": { description: "The new active key (public half only)", content: json(SigningKeySchema) },
             ...problems(["FORBIDDEN"]),
+          },
+        },
+      },
+      "/api/v1/whoami": {
+        get: {
+          tags: ["Tokens"],
+          summary:
+            "The calling token's name and role (never the token): what a job names as the identity it ran as",
+          responses: {
+            "200": { description: "The calling token", content: json(WhoamiSchema) },
+            ...problems([]),
           },
         },
       },

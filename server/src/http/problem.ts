@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ERROR_CODES, type ErrorCode, type Problem, problemType } from "../contract";
 import { ApiError } from "../domain/api-error";
+import { type DatabaseUnavailable, isDatabaseUnavailable } from "../storage/database";
 
 export const PROBLEM_JSON = "application/problem+json";
 
@@ -48,8 +49,32 @@ const FASTIFY_ERRORS: Record<string, [ErrorCode, string]> = {
   ],
 };
 
+/** Seconds a client should wait before retrying a request the database could not serve. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** A database outage or a full disk as a 503 the client can retry; nothing of the request was written. */
+export function databaseProblem(error: DatabaseUnavailable): ApiError {
+  const retry = { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) };
+  if (error.reason === "unreachable")
+    return new ApiError(
+      "DATABASE_UNAVAILABLE",
+      "The server cannot reach its database right now; nothing was changed. Retry in a few seconds.",
+      {},
+      retry,
+    );
+  return new ApiError(
+    "STORAGE_FULL",
+    error.reason === "full"
+      ? "The database's disk is full, so nothing was changed. Retry later; the operator must free disk space."
+      : "The database could not write to its disk, so nothing was changed. Retry later; the operator must check the disk.",
+    {},
+    retry,
+  );
+}
+
 function translate(error: FastifyError): ApiError {
   if (error instanceof ApiError) return error;
+  if (isDatabaseUnavailable(error)) return databaseProblem(error);
   const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
   if (known) return new ApiError(known[0], known[1]);
   if (error instanceof SyntaxError || error.code === "FST_ERR_CTP_INVALID_JSON") {
@@ -79,7 +104,8 @@ function translate(error: FastifyError): ApiError {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const problem = translate(error);
-    if (problem.status >= 500) request.log.error({ err: error }, "request failed");
+    if (isDatabaseUnavailable(error)) request.log.warn({ reason: error.reason }, "database unavailable");
+    else if (problem.status >= 500) request.log.error({ err: error }, "request failed");
     else if (!(error instanceof ApiError))
       request.log.info({ code: problem.code, fastifyCode: error.code }, "request refused");
     return sendProblem(reply, problem);

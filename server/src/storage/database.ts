@@ -39,6 +39,25 @@ export class ForeignKeyViolation extends Error {
   readonly code = "STORAGE_FOREIGN_KEY_VIOLATION";
 }
 
+/**
+ * The database cannot serve the request now, through no fault of the request: PostgreSQL is
+ * unreachable or dropped the connection, or SQLite's disk is full. Retrying later may work; no write
+ * of the failed request was committed.
+ */
+export class DatabaseUnavailable extends Error {
+  readonly code = "STORAGE_UNAVAILABLE";
+  constructor(
+    readonly reason: "unreachable" | "full" | "io",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isDatabaseUnavailable(error: unknown): error is DatabaseUnavailable {
+  return (error as { code?: unknown })?.code === "STORAGE_UNAVAILABLE";
+}
+
 export function isUniqueViolation(error: unknown): error is UniqueViolation {
   return (error as { code?: unknown })?.code === "STORAGE_UNIQUE_VIOLATION";
 }

@@ -2,8 +2,10 @@ import { createHash } from "node:crypto";
 import { Pool, type PoolClient } from "pg";
 import {
   type Database,
+  DatabaseUnavailable,
   type Durability,
   ForeignKeyViolation,
+  isDatabaseUnavailable,
   type Row,
   type SqlExecutor,
   UniqueViolation,
@@ -15,13 +17,39 @@ const FOREIGN_KEY_VIOLATION = "23503";
 /** Any constant: the advisory lock that serialises migrations across server instances. */
 const MIGRATION_LOCK = 7_240_613;
 
+/** Socket errors of Node and SQLSTATEs that mean the server cannot be reached or dropped us. */
+const NETWORK_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+]);
+const UNAVAILABLE_STATES = new Set(["57P01", "57P02", "57P03", "53300", "57014"]);
+/** pg's own messages for a lost connection, a connect timeout or a query timeout. */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection error|timeout exceeded when trying to connect|Query read timeout|not queryable/i;
+
+function unavailable(code: string | undefined, message: string): boolean {
+  if (code && (NETWORK_ERRORS.has(code) || UNAVAILABLE_STATES.has(code) || code.startsWith("08")))
+    return true;
+  return UNAVAILABLE_MESSAGE.test(message);
+}
+
 function translate(error: unknown): unknown {
+  if (isDatabaseUnavailable(error)) return error;
   const code = (error as { code?: string }).code;
   const message = (error as Error).message ?? "";
   if (code === UNIQUE_VIOLATION) return new UniqueViolation(message);
   if (code === FOREIGN_KEY_VIOLATION) return new ForeignKeyViolation(message);
+  if (unavailable(code, message)) return new DatabaseUnavailable("unreachable", message);
   return error;
 }
+
+/** How long a request waits for a connection, and for one statement, before it fails with 503. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+export const QUERY_TIMEOUT_MS = 15_000;
 
 /** `?` placeholders become `$1`, `$2`, ... (the SQL here never holds a literal question mark). */
 function placeholders(sql: string): string {
@@ -69,9 +97,20 @@ export class PostgresDatabase implements Database {
   private readonly direct: SqlExecutor;
 
   constructor(connectionString: string, options: { maxConnections?: number } = {}) {
-    this.pool = new Pool({ connectionString, max: options.maxConnections ?? 10 });
+    this.pool = new Pool({
+      connectionString,
+      max: options.maxConnections ?? 10,
+      // Without these a request waits forever for a database that is down or a dead socket.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+      keepAlive: true,
+    });
     // An idle client that loses its connection must not crash the process; the pool replaces it.
     this.pool.on("error", () => {});
+    // A connection the server drops makes pg emit 'error' on its client, checked out or not; with no
+    // listener that crashes the process. The statement in flight fails on its own, and the pool
+    // discards a client that is no longer queryable when it is released.
+    this.pool.on("connect", (client) => client.on("error", () => {}));
     this.direct = executor((sql, params) => this.pool.query(named(sql, params)));
   }
 
@@ -87,7 +126,13 @@ export class PostgresDatabase implements Database {
     fn: (tx: SqlExecutor) => Promise<T>,
     options: { durability?: Durability } = {},
   ): Promise<T> {
-    const client: PoolClient = await this.pool.connect();
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw translate(error);
+    }
+    let broken: Error | undefined;
     try {
       await client.query("BEGIN");
       // The commit returns before the WAL reaches disk: atomic, but a crash of the database
@@ -97,10 +142,13 @@ export class PostgresDatabase implements Database {
       await client.query("COMMIT");
       return result;
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
+      const translated = translate(error);
+      // A connection that failed is not given back to the pool for the next request.
+      if (isDatabaseUnavailable(translated)) broken = translated;
+      else await client.query("ROLLBACK").catch(() => {});
+      throw translated;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
@@ -113,7 +161,7 @@ export class PostgresDatabase implements Database {
   }
 
   async ping(): Promise<void> {
-    await this.pool.query("SELECT 1");
+    await this.direct.query("SELECT 1");
   }
 
   async close(): Promise<void> {

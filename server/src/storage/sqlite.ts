@@ -1,8 +1,8 @@
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import {
   type Database,
+  DatabaseUnavailable,
   type Durability,
   ForeignKeyViolation,
   type Row,
@@ -11,6 +11,7 @@ import {
 } from "./database";
 import { applyPending, MIGRATIONS_TABLE } from "./migrations";
 import { Mutex } from "./mutex";
+import { assertPrivate, ensurePrivateDir, ensurePrivateFile } from "./private-files";
 
 // Extended result codes: https://sqlite.org/rescode.html
 const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
@@ -18,10 +19,17 @@ const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
 /** ON DELETE RESTRICT refusals come as a trigger constraint, with a FOREIGN KEY message. */
 const SQLITE_CONSTRAINT_TRIGGER = 1811;
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
+const SQLITE_FULL = 13;
+/** SQLITE_IOERR and its extended codes (a failed write, fsync or shm map), low byte 10. */
+const SQLITE_IOERR = 10;
 
 function translate(error: unknown): unknown {
   const errcode = (error as { errcode?: number }).errcode;
   const message = (error as Error).message ?? "";
+  if (errcode !== undefined && (errcode & 0xff) === SQLITE_FULL)
+    return new DatabaseUnavailable("full", message);
+  if (errcode !== undefined && (errcode & 0xff) === SQLITE_IOERR)
+    return new DatabaseUnavailable("io", message);
   if (errcode === SQLITE_CONSTRAINT_UNIQUE || errcode === SQLITE_CONSTRAINT_PRIMARYKEY) {
     return new UniqueViolation(message);
   }
@@ -40,6 +48,16 @@ function bind(params: readonly unknown[]): SQLInputValue[] {
 }
 
 /**
+ * The folder 0700 and the database file 0600 before SQLite opens it (SQLite creates -wal and -shm
+ * with the database file's mode); existing ones open to group or others refuse the start.
+ */
+function preparePrivateFiles(path: string): void {
+  ensurePrivateDir(dirname(path));
+  ensurePrivateFile(path, "The database file");
+  for (const suffix of ["-wal", "-shm", "-journal"]) assertPrivate(`${path}${suffix}`, "The database file");
+}
+
+/**
  * The embedded default: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged
  * write survives a crash of the process or the machine. node:sqlite is synchronous, so every
  * statement and transaction takes a FIFO lock: nothing runs inside another request's transaction.
@@ -53,7 +71,7 @@ export class SqliteDatabase implements Database {
   private readonly statements = new Map<string, StatementSync>();
 
   constructor(readonly path: string) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (path !== ":memory:") preparePrivateFiles(path);
     this.db = new DatabaseSync(path);
     this.db.exec("PRAGMA journal_mode = WAL");
     this.db.exec("PRAGMA synchronous = FULL");
@@ -114,7 +132,7 @@ export class SqliteDatabase implements Database {
           return result;
         } catch (error) {
           if (this.db.isTransaction) this.db.exec("ROLLBACK");
-          throw error;
+          throw translate(error);
         }
       } finally {
         if (relaxed) this.db.exec("PRAGMA synchronous = FULL");

@@ -162,11 +162,20 @@ export async function manage(
 
 /** A new admin token of `role` (e.g. "viewer"), created with the server's own CLI on its database. */
 export async function createAdminToken(server: AuthServer, name: string, role: string): Promise<string> {
+  return adminTokenCli(server, ["create", "--name", name, "--role", role]);
+}
+
+/** Revokes the admin token called `name` with the server's own CLI, as an operator would. */
+export async function revokeAdminToken(server: AuthServer, name: string): Promise<void> {
+  await adminTokenCli(server, ["revoke", "--name", name]);
+}
+
+async function adminTokenCli(server: AuthServer, args: string[]): Promise<string> {
   const { execFile } = await import("node:child_process");
   return new Promise((done, fail) =>
     execFile(
       process.execPath,
-      [CLI, "admin-token", "create", "--name", name, "--role", role, "--database", server.database],
+      [CLI, "admin-token", ...args, "--database", server.database],
       { cwd: ROOT },
       (error, stdout, stderr) =>
         error ? fail(new Error(`${error.message}\n${stderr}`)) : done(stdout.trim()),

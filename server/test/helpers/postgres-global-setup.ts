@@ -109,7 +109,46 @@ export default async function postgresGlobalSetup(): Promise<void> {
   }
 }
 
-async function startCluster(): Promise<TestPostgresCluster> {
+type ServerFiles = Pick<TestPostgresCluster, "dir" | "dataDir" | "binDir" | "port" | "asPostgresUser">;
+
+/** Starts the postmaster of an initialised cluster on its port (again, after stopServer). */
+export async function startServer(cluster: ServerFiles): Promise<void> {
+  const options = [
+    `-p ${cluster.port}`,
+    `-k ${cluster.dir}`,
+    "-c listen_addresses=127.0.0.1",
+    "-c fsync=off",
+    "-c max_connections=300",
+  ].join(" ");
+  await run(cluster.asPostgresUser, cluster.dir, join(cluster.binDir, "pg_ctl"), [
+    "-w",
+    "-D",
+    cluster.dataDir,
+    "-o",
+    options,
+    "-l",
+    join(cluster.dir, "log"),
+    "start",
+  ]);
+}
+
+/** Stops the postmaster but keeps the cluster's files, so startServer can bring it back. */
+export async function stopServer(cluster: ServerFiles, mode: "fast" | "immediate" = "fast"): Promise<void> {
+  await run(cluster.asPostgresUser, cluster.dir, join(cluster.binDir, "pg_ctl"), [
+    "-w",
+    "-D",
+    cluster.dataDir,
+    "-m",
+    mode,
+    "stop",
+  ]);
+}
+
+/**
+ * A throwaway cluster of its own, for a test that stops and starts its database server (the shared
+ * one of the tier must keep running for the other suites). Stop it with stopCluster.
+ */
+export async function startCluster(): Promise<TestPostgresCluster> {
   const binDir = findBinDir();
   const asPostgresUser = process.getuid?.() === 0;
   await cleanUpStaleClusters();
@@ -147,24 +186,8 @@ async function startCluster(): Promise<TestPostgresCluster> {
     for (let attempt = 0; attempt < 3 && !started; attempt++) {
       if (attempt > 0 && existsSync(join(dataDir, "postmaster.pid"))) break;
       port = await freePort();
-      const options = [
-        `-p ${port}`,
-        `-k ${dir}`,
-        "-c listen_addresses=127.0.0.1",
-        "-c fsync=off",
-        "-c max_connections=300",
-      ].join(" ");
       try {
-        await run(asPostgresUser, dir, join(binDir, "pg_ctl"), [
-          "-w",
-          "-D",
-          dataDir,
-          "-o",
-          options,
-          "-l",
-          join(dir, "log"),
-          "start",
-        ]);
+        await startServer({ dir, dataDir, binDir, port, asPostgresUser });
         started = true;
       } catch (error) {
         lastError = error;

@@ -70,9 +70,11 @@ export async function startTestApp(
     clock?: Clock;
     /** Builds the app's token-signing key store over the test database (default: buildApp's). */
     keys?: (db: Database, clock: Clock) => SigningKeys;
+    /** A store opened (and prepared) by the test itself, e.g. on a PostgreSQL cluster of its own. */
+    store?: TestStore;
   } = {},
 ): Promise<TestApp> {
-  const store = await openTestStore(kind, options.clock);
+  const store = options.store ?? (await openTestStore(kind, options.clock));
   const keys = options.keys?.(store.db, options.clock ?? systemClock);
   const app = buildApp({ db: store.db, clock: options.clock, logLevel: "silent", keys });
   await app.ready();

@@ -4,12 +4,13 @@ import { type Database, isUniqueViolation, type SqlExecutor } from "../../storag
 import { writeAudit } from "../audit";
 import type { Clock } from "../clock";
 import { uuidv7 } from "../ids";
+import type { KeyEncryptionKey } from "./key-encryption";
 
 /**
  * Token-signing keys: ES256 (P-256) only. One key is active (it signs new tokens); a rotated-out
  * key is retired, stays published in the JWKS for `retentionDays` (so tokens it signed keep
- * verifying until they expire), and is then deleted. Private keys are stored as JWK text in
- * `signing_keys.private_jwk` and never leave this class: every view it returns is public.
+ * verifying until they expire), and is then deleted. Private keys are stored sealed (key-encryption.ts)
+ * in `signing_keys.private_jwk` and never leave this class: every view it returns is public.
  *
  * Several server processes may share one database, so what this class knows is a cache of the
  * table, re-read at most every REFRESH_MS (by the injected clock) or when a token names an unknown kid.
@@ -97,12 +98,12 @@ function generateKey(): { kid: string; privateJwk: string; publicJwk: string } {
   return { kid, privateJwk, publicJwk };
 }
 
-async function insertActive(ex: SqlExecutor, now: string): Promise<string> {
+async function insertActive(ex: SqlExecutor, now: string, kek: KeyEncryptionKey): Promise<string> {
   const key = generateKey();
   await ex.execute(
     `INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, status, created_at, retired_at, remove_after)
      VALUES (?, ?, ?, ?, 'active', ?, NULL, NULL)`,
-    [key.kid, KEY_ALG, key.privateJwk, key.publicJwk, now],
+    [key.kid, KEY_ALG, kek.seal(key.kid, key.privateJwk), key.publicJwk, now],
   );
   return key.kid;
 }
@@ -121,7 +122,7 @@ export class SigningKeys {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly options: { retentionDays: number },
+    private readonly options: { retentionDays: number; kek: KeyEncryptionKey },
   ) {
     if (!(options.retentionDays > 0)) throw new Error("retentionDays must be a positive number");
   }
@@ -131,7 +132,7 @@ export class SigningKeys {
     const existing = await this.db.query("SELECT kid FROM signing_keys WHERE status = 'active'");
     if (existing.length > 0) return;
     try {
-      await this.db.transaction((tx) => insertActive(tx, this.clock.now().toISOString()));
+      await this.db.transaction((tx) => insertActive(tx, this.clock.now().toISOString(), this.options.kek));
     } catch (error) {
       // Another process created it first: the partial unique index allows one active row.
       if (!isUniqueViolation(error)) throw error;
@@ -159,7 +160,8 @@ export class SigningKeys {
         this.invalidate();
         return this.active();
       }
-      privateKey = createPrivateKey({ key: JSON.parse(rows[0].private_jwk), format: "jwk" });
+      const jwk = this.options.kek.open(active.kid, rows[0].private_jwk);
+      privateKey = createPrivateKey({ key: JSON.parse(jwk), format: "jwk" });
       this.privateKeys.set(active.kid, privateKey);
     }
     return { kid: active.kid, alg: KEY_ALG, privateKey };
@@ -273,7 +275,7 @@ export class SigningKeys {
             // PostgreSQL: a concurrent rotation retired it after this transaction read it.
             if (rowCount !== 1) throw new ConcurrentRotation();
           }
-          const kid = await insertActive(tx, nowIso);
+          const kid = await insertActive(tx, nowIso, this.options.kek);
           await writeAudit(tx, {
             actor,
             action: "rotateKey",

@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify, SignJWT } from "jose";
 import { SigningKeySchema } from "../../../src/contract";
 import type { Clock } from "../../../src/domain/clock";
+import { KeyEncryptionKey } from "../../../src/domain/oauth/key-encryption";
 import { rotateIfDue, scheduleKeyRotation } from "../../../src/domain/oauth/key-schedule";
 import { SigningKeys } from "../../../src/domain/oauth/keys";
 import { openDatabase } from "../../../src/storage/open";
@@ -25,12 +26,14 @@ describe.each(DATABASES)("signing keys on %s", (kind) => {
   };
   let t: TestApp;
   let keys: SigningKeys;
+  /** One key-encryption key for every store over the test database, as processes would share it. */
+  const kek = KeyEncryptionKey.ephemeral();
 
   const start = async (retentionDays = 105) => {
     t = await startTestApp(kind, {
       clock,
       keys: (db, c) => {
-        keys = new SigningKeys(db, c, { retentionDays });
+        keys = new SigningKeys(db, c, { retentionDays, kek });
         return keys;
       },
     });
@@ -241,7 +244,7 @@ describe.each(DATABASES)("signing keys on %s", (kind) => {
 
     // Two checks at once (two server processes) rotate once.
     advance(31 * DAY_MS);
-    const other = new SigningKeys(t.store.db, clock, { retentionDays: 105 });
+    const other = new SigningKeys(t.store.db, clock, { retentionDays: 105, kek });
     const results = await Promise.all([rotateIfDue(keys, 30), rotateIfDue(other, 30)]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await keys.list()).toHaveLength(3);
@@ -280,7 +283,7 @@ describe.each(DATABASES)("signing keys on %s", (kind) => {
   test("another process's rotation is seen within 5 seconds, and at once for a token's unknown kid", async () => {
     await start();
     const first = (await keys.active()).kid;
-    const otherProcess = new SigningKeys(t.store.db, clock, { retentionDays: 105 });
+    const otherProcess = new SigningKeys(t.store.db, clock, { retentionDays: 105, kek });
     const rotated = await otherProcess.rotate("other-process");
 
     expect((await keys.active()).kid).toBe(first); // cached
@@ -296,7 +299,7 @@ describe.each(DATABASES)("signing keys on %s", (kind) => {
     await start();
     const stores = Array.from(
       { length: 4 },
-      () => new SigningKeys(t.store.db, clock, { retentionDays: 105 }),
+      () => new SigningKeys(t.store.db, clock, { retentionDays: 105, kek }),
     );
     await Promise.all(stores.map((s) => s.ensureActive()));
     const active = await t.store.db.query("SELECT kid FROM signing_keys WHERE status = 'active'");
@@ -314,7 +317,7 @@ describe.each(DATABASES)("signing keys on %s", (kind) => {
     expect(befores.size).toBe(4);
   });
 
-  test("no response, log column or audit event holds a private key; only private_jwk does", async () => {
+  test("no response, log column or audit event holds a private key; only private_jwk does, sealed", async () => {
     await start();
     const responses: string[] = [];
     responses.push((await t.call({ method: "GET", url: JWKS_PATHS[0]!, as: null })).body);
@@ -331,7 +334,8 @@ describe.each(DATABASES)("signing keys on %s", (kind) => {
     );
     expect(rows).toHaveLength(3);
     const secrets = rows.map((row) => {
-      const jwk = JSON.parse(row.private_jwk);
+      expect(row.private_jwk).toMatch(/^ioa-kek1\./);
+      const jwk = JSON.parse(kek.open(row.kid as string, row.private_jwk));
       expect(jwk.d).toMatch(/^[A-Za-z0-9_-]{43}$/);
       return jwk.d as string;
     });
@@ -341,6 +345,7 @@ describe.each(DATABASES)("signing keys on %s", (kind) => {
     );
     const elsewhere = [
       ...responses,
+      JSON.stringify(rows),
       JSON.stringify(rows.map(({ private_jwk: _p, ...rest }) => rest)),
       JSON.stringify(await t.store.db.query("SELECT * FROM audit_events")),
       JSON.stringify(await keys.list()),
@@ -375,7 +380,7 @@ describe("inbound-oauth keys (the built CLI)", () => {
     const result = spawnSync(process.execPath, [CLI, "keys", ...args], {
       cwd: ROOT,
       encoding: "utf8",
-      env: { ...process.env, DATABASE_URL: "" },
+      env: { ...process.env, DATABASE_URL: "", INBOUND_OAUTH_KEY_ENCRYPTION_KEY_FILE: join(dir, "kek") },
       timeout: 20_000,
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -5,6 +5,7 @@ import { generateKeyPairSync } from "node:crypto";
 import type { LightMyRequestResponse } from "fastify";
 import { decodeProtectedHeader, SignJWT } from "jose";
 import { DEFAULT_KEY_RETENTION_DAYS } from "../../../src/contract";
+import { KeyEncryptionKey } from "../../../src/domain/oauth/key-encryption";
 import { SigningKeys } from "../../../src/domain/oauth/keys";
 import {
   authOf,
@@ -47,7 +48,10 @@ describe.each(DATABASES)("tokens at the sample APIs on %s", (kind) => {
     t = await startTestApp(kind, {
       clock,
       keys: (db, c) => {
-        keys = new SigningKeys(db, c, { retentionDays: DEFAULT_KEY_RETENTION_DAYS });
+        keys = new SigningKeys(db, c, {
+          retentionDays: DEFAULT_KEY_RETENTION_DAYS,
+          kek: KeyEncryptionKey.ephemeral(),
+        });
         return keys;
       },
     });
