@@ -4,8 +4,10 @@ import { DEFAULT_ADMIN_TOKEN_FILE } from "./bootstrap";
 import { adminTokenCommand } from "./cli/admin-token";
 import { databaseLocation, UsageError, withDatabase } from "./cli/common";
 import { keysCommand } from "./cli/keys";
+import { pruneCommand } from "./cli/prune";
 import { usersCommand } from "./cli/users";
 import { ROLES } from "./contract";
+import { DEFAULT_PRUNE_INTERVAL_SECONDS } from "./domain/prune/schedule";
 import type { LogLevel } from "./logger";
 import { DEFAULT_SERVE_OPTIONS, serve } from "./server";
 import { DEFAULT_SQLITE_PATH } from "./storage/open";
@@ -15,22 +17,35 @@ const USAGE = `inbound-oauth — the reference authorization server
 Usage:
   inbound-oauth serve [--port 8080] [--host 127.0.0.1] [--database PATH|postgres://...]
                       [--issuer URL] [--admin-token-file ${DEFAULT_ADMIN_TOKEN_FILE}] [--log-level info]
-                      [--key-rotation-days N] [--key-retention-days 105] [--dev]
+                      [--key-rotation-days N] [--key-retention-days 105]
+                      [--prune-interval-seconds ${DEFAULT_PRUNE_INTERVAL_SECONDS}] [--dev]
   inbound-oauth admin-token create --name NAME --role ${ROLES.join("|")}
   inbound-oauth admin-token list | revoke --name NAME
   inbound-oauth users add NAME [--roles a,b] --password-stdin
   inbound-oauth users list | remove NAME
   inbound-oauth keys rotate | list
+  inbound-oauth prune
   inbound-oauth migrate
 
 Every command takes --database; it defaults to DATABASE_URL, then ${DEFAULT_SQLITE_PATH} (SQLite).
 --dev seeds a demo user (demo / demo-password) and says so loudly; never use it in production.
+serve prunes expired codes, tokens, sessions and idempotency records every
+--prune-interval-seconds (0 turns that off; then run \`inbound-oauth prune\` from a scheduler).
 `;
 
 function positiveNumber(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number`);
+  return n;
+}
+
+/** Seconds between scheduled prunes: 0 (off) to a day. */
+function pruneInterval(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_PRUNE_INTERVAL_SECONDS;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 86_400)
+    throw new UsageError("--prune-interval-seconds must be a whole number from 0 (off) to 86400 (a day)");
   return n;
 }
 
@@ -48,6 +63,7 @@ async function main(argv: string[]): Promise<void> {
         "log-level": { type: "string" },
         "key-rotation-days": { type: "string" },
         "key-retention-days": { type: "string" },
+        "prune-interval-seconds": { type: "string" },
         dev: { type: "boolean" },
       },
     });
@@ -69,6 +85,7 @@ async function main(argv: string[]): Promise<void> {
       keyRetentionDays:
         positiveNumber(values["key-retention-days"], "--key-retention-days") ??
         DEFAULT_SERVE_OPTIONS.keyRetentionDays,
+      pruneIntervalSeconds: pruneInterval(values["prune-interval-seconds"]),
       dev: values.dev ?? false,
     });
     return;
@@ -76,6 +93,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === "admin-token") return adminTokenCommand(rest);
   if (command === "users") return usersCommand(rest);
   if (command === "keys") return keysCommand(rest);
+  if (command === "prune") return pruneCommand(rest);
   if (command === "migrate") {
     const { values } = parseArgs({ args: rest, options: { database: { type: "string" } } });
     await withDatabase(databaseLocation(values), async () => {});

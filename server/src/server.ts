@@ -7,6 +7,7 @@ import { systemClock } from "./domain/clock";
 import { seedDemoUser } from "./domain/kinds/users";
 import { scheduleKeyRotation } from "./domain/oauth/key-schedule";
 import { SigningKeys } from "./domain/oauth/keys";
+import { DEFAULT_PRUNE_INTERVAL_SECONDS, schedulePrune } from "./domain/prune/schedule";
 import { Registry } from "./domain/registry";
 import type { LogLevel } from "./logger";
 import { DEFAULT_SQLITE_PATH, describeLocation, openDatabase } from "./storage/open";
@@ -23,6 +24,8 @@ export interface ServeOptions {
   keyRotationDays?: number;
   /** How long a rotated-out key stays published in the JWKS. */
   keyRetentionDays: number;
+  /** Prune expired OAuth state every N seconds; 0 turns the schedule off. */
+  pruneIntervalSeconds: number;
   /** Development mode: seeds the demo user. Never in production. */
   dev: boolean;
 }
@@ -34,6 +37,7 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   adminTokenFile: DEFAULT_ADMIN_TOKEN_FILE,
   logLevel: "info",
   keyRetentionDays: DEFAULT_KEY_RETENTION_DAYS,
+  pruneIntervalSeconds: DEFAULT_PRUNE_INTERVAL_SECONDS,
   dev: false,
 };
 
@@ -63,6 +67,10 @@ export async function serve(
   const cancelRotation = options.keyRotationDays
     ? scheduleKeyRotation(keys, { rotationDays: options.keyRotationDays, log: app.log })
     : () => {};
+  const cancelPrune =
+    options.pruneIntervalSeconds > 0
+      ? schedulePrune(db, systemClock, { intervalMs: options.pruneIntervalSeconds * 1000, log: app.log })
+      : async () => {};
   const tokenFile = await bootstrapAdminToken(db, systemClock, resolve(options.adminTokenFile));
   if (tokenFile) {
     app.log.warn(
@@ -84,6 +92,7 @@ export async function serve(
       timer.unref();
       cancelRotation();
       await app.close();
+      await cancelPrune();
       await db.close();
       clearTimeout(timer);
     })();
