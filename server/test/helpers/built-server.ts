@@ -38,6 +38,8 @@ export interface AuthServer {
 export interface StartOptions {
   /** Default: a free port. Pass the port of a killed server to restart it where clients expect it. */
   port?: number;
+  /** More `serve` flags, e.g. ["--prune-interval-seconds", "1"]. */
+  extraArgs?: string[];
 }
 
 /**
@@ -67,6 +69,7 @@ export async function startAuthServer(dir: string, options: StartOptions = {}): 
       "--dev",
       "--log-level",
       "warn",
+      ...(options.extraArgs ?? []),
     ],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );

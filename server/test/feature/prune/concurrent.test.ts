@@ -34,9 +34,9 @@ describe("concurrent prunes on postgres", () => {
        SELECT 'tok-' || n, CASE WHEN n % ${PER_FAMILY + 1} = 0 THEN 'refresh' ELSE 'access' END, 'h-' || n, ?, ?, '',
               'family-' || (n % ${FAMILIES}), ?, CASE WHEN n % ${PER_FAMILY + 1} = 0 THEN ? ELSE ? END
        FROM generate_series(1, ${FAMILIES * (PER_FAMILY + 1)}) AS n`,
-      [o.client.id, o.user.id, expired, live, expired],
+      [o.integrationId, o.userId, expired, live, expired],
     );
-    const before = (await counts(t)).oauth_tokens;
+    const before = (await counts(t.store.db)).oauth_tokens!;
     const liveRows = await t.store.db.query("SELECT id FROM oauth_tokens WHERE expires_at > ?", [
       new Date(T0).toISOString(),
     ]);
@@ -50,7 +50,7 @@ describe("concurrent prunes on postgres", () => {
 
     const removed = results.map((r) => r.find((x) => x.table === "oauth_tokens")!.removed);
     expect(removed.reduce((a, b) => a + b, 0)).toBe(before - liveRows.length);
-    expect((await counts(t)).oauth_tokens).toBe(liveRows.length);
+    expect((await counts(t.store.db)).oauth_tokens).toBe(liveRows.length);
     // The live tokens survived, and the revocations reached them.
     const left = await t.store.db.query<{ revoked_at: string | null }>("SELECT revoked_at FROM oauth_tokens");
     expect(left.every((row) => row.revoked_at !== null)).toBe(true);

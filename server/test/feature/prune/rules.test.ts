@@ -66,20 +66,20 @@ describe.each(DATABASES)("prune rules on %s", (kind) => {
     expect(auditBefore.length).toBeGreaterThan(0);
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
-        await clearPruned(t);
+        await clearPruned(t.store.db);
         const codeHash = (i: number) => `code-${i}`;
         for (const [i, code] of s.codes.entries())
-          await insertCode(t, o, { hash: codeHash(i), expires: now + code.expires, consumed: code.consumed });
+          await insertCode(o, { hash: codeHash(i), expires: now + code.expires, consumed: code.consumed });
         const tokenIds: { id: string; expires: number; family: string }[] = [];
         for (const token of s.tokens) {
           const family = codeHash(token.code);
-          const id = await insertToken(t, o, { ...token, family, expires: now + token.expires });
+          const id = await insertToken(o, { ...token, family, expires: now + token.expires });
           tokenIds.push({ id, expires: token.expires, family });
         }
         for (const [i, expires] of s.sessions.entries())
-          await insertSession(t, o, { hash: `session-${i}`, expires: now + expires });
+          await insertSession(o, { hash: `session-${i}`, expires: now + expires });
         for (const [i, created] of s.idempotency.entries())
-          await insertIdempotency(t, { token: "token", hash: `key-${i}`, created: now + created });
+          await insertIdempotency(o, { token: "token", hash: `key-${i}`, created: now + created });
 
         const result = await prune(t.store.db, { now: () => new Date(now) }, { batchSize: s.batchSize });
 
@@ -98,10 +98,10 @@ describe.each(DATABASES)("prune rules on %s", (kind) => {
           idempotency_keys: s.idempotency.flatMap((c, i) => (kept(c, IDEMPOTENCY_EDGE) ? [`key-${i}`] : [])),
         };
         expect({
-          authorization_codes: await keys(t, "authorization_codes", "code_hash"),
-          oauth_tokens: await keys(t, "oauth_tokens", "id"),
-          login_sessions: await keys(t, "login_sessions", "id_hash"),
-          idempotency_keys: await keys(t, "idempotency_keys", "key_hash"),
+          authorization_codes: await keys(t.store.db, "authorization_codes", "code_hash"),
+          oauth_tokens: await keys(t.store.db, "oauth_tokens", "id"),
+          login_sessions: await keys(t.store.db, "login_sessions", "id_hash"),
+          idempotency_keys: await keys(t.store.db, "idempotency_keys", "key_hash"),
         }).toEqual({
           authorization_codes: expected.authorization_codes.sort(),
           oauth_tokens: expected.oauth_tokens.sort(),
@@ -128,16 +128,16 @@ describe.each(DATABASES)("prune rules on %s", (kind) => {
   });
 
   test("a backlog many times the batch size is removed in one run, batch by batch", async () => {
-    await clearPruned(t);
+    await clearPruned(t.store.db);
     for (let i = 0; i < 120; i++)
-      await insertToken(t, o, {
+      await insertToken(o, {
         family: "f",
         kind: "access",
         expires: T0 - DAY,
         rotated: false,
         revoked: false,
       });
-    await insertToken(t, o, {
+    await insertToken(o, {
       family: "f",
       kind: "refresh",
       expires: T0 + DAY,
@@ -146,6 +146,6 @@ describe.each(DATABASES)("prune rules on %s", (kind) => {
     });
     const result = await prune(t.store.db, { now: () => new Date(T0) }, { batchSize: 7 });
     expect(result.find((r) => r.table === "oauth_tokens")?.removed).toBe(120);
-    expect(await keys(t, "oauth_tokens", "kind")).toEqual(["refresh"]);
+    expect(await keys(t.store.db, "oauth_tokens", "kind")).toEqual(["refresh"]);
   });
 });
