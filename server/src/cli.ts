@@ -4,9 +4,11 @@ import { DEFAULT_ADMIN_TOKEN_FILE } from "./bootstrap";
 import { adminTokenCommand } from "./cli/admin-token";
 import { databaseLocation, UsageError, withDatabase } from "./cli/common";
 import { keysCommand } from "./cli/keys";
+import { pruneCommand } from "./cli/prune";
 import { LIMIT_FLAGS, LIMIT_USAGE, parseLimits } from "./cli/serve-limits";
 import { usersCommand } from "./cli/users";
 import { ROLES } from "./contract";
+import { DEFAULT_PRUNE_INTERVAL_SECONDS } from "./domain/prune/schedule";
 import { KEK_ENV, KEK_FILE_ENV, KEK_FILE_NAME } from "./key-encryption-key";
 import type { LogLevel } from "./logger";
 import { DEFAULT_SERVE_OPTIONS, serve } from "./server";
@@ -17,7 +19,8 @@ const USAGE = `inbound-oauth — the reference authorization server
 Usage:
   inbound-oauth serve [--port 8080] [--host 127.0.0.1] [--database PATH|postgres://...]
                       [--issuer URL] [--admin-token-file ${DEFAULT_ADMIN_TOKEN_FILE}] [--log-level info]
-                      [--key-encryption-key-file FILE] [--key-rotation-days N] [--key-retention-days 105] [--dev]
+                      [--key-encryption-key-file FILE] [--key-rotation-days N] [--key-retention-days 105]
+                      [--prune-interval-seconds ${DEFAULT_PRUNE_INTERVAL_SECONDS}] [--dev]
                       ${LIMIT_USAGE}
   inbound-oauth admin-token create --name NAME --role ${ROLES.join("|")}
   inbound-oauth admin-token list | revoke --name NAME
@@ -25,6 +28,7 @@ Usage:
   inbound-oauth users list | remove NAME
   inbound-oauth keys rotate | list [--key-encryption-key-file FILE]
   inbound-oauth keys rotate-encryption-key --new-key-file FILE [--key-encryption-key-file FILE]
+  inbound-oauth prune
   inbound-oauth migrate
 
 Every command takes --database; it defaults to DATABASE_URL, then ${DEFAULT_SQLITE_PATH} (SQLite).
@@ -34,12 +38,23 @@ admin-token file (created on first start).
 --dev seeds a demo user (demo / demo-password) and says so loudly; never use it in production.
 Timeouts are in seconds; 0 turns off --max-requests-per-socket and --max-connections-per-address.
 --max-connections is lowered to fit the open-files limit (ulimit -n), with a warning.
+serve prunes expired codes, tokens, sessions and idempotency records every
+--prune-interval-seconds (0 turns that off; then run \`inbound-oauth prune\` from a scheduler).
 `;
 
 function positiveNumber(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number`);
+  return n;
+}
+
+/** Seconds between scheduled prunes: 0 (off) to a day. */
+function pruneInterval(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_PRUNE_INTERVAL_SECONDS;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 86_400)
+    throw new UsageError("--prune-interval-seconds must be a whole number from 0 (off) to 86400 (a day)");
   return n;
 }
 
@@ -58,6 +73,7 @@ async function main(argv: string[]): Promise<void> {
         "log-level": { type: "string" },
         "key-rotation-days": { type: "string" },
         "key-retention-days": { type: "string" },
+        "prune-interval-seconds": { type: "string" },
         dev: { type: "boolean" },
         ...LIMIT_FLAGS,
       },
@@ -81,6 +97,7 @@ async function main(argv: string[]): Promise<void> {
       keyRetentionDays:
         positiveNumber(values["key-retention-days"], "--key-retention-days") ??
         DEFAULT_SERVE_OPTIONS.keyRetentionDays,
+      pruneIntervalSeconds: pruneInterval(values["prune-interval-seconds"]),
       dev: values.dev ?? false,
       limits: parseLimits(values),
     });
@@ -89,6 +106,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === "admin-token") return adminTokenCommand(rest);
   if (command === "users") return usersCommand(rest);
   if (command === "keys") return keysCommand(rest);
+  if (command === "prune") return pruneCommand(rest);
   if (command === "migrate") {
     const { values } = parseArgs({ args: rest, options: { database: { type: "string" } } });
     await withDatabase(databaseLocation(values), async () => {});

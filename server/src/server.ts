@@ -12,6 +12,7 @@ import { systemClock } from "./domain/clock";
 import { seedDemoUser } from "./domain/kinds/users";
 import { scheduleKeyRotation } from "./domain/oauth/key-schedule";
 import { SigningKeys } from "./domain/oauth/keys";
+import { DEFAULT_PRUNE_INTERVAL_SECONDS, schedulePrune } from "./domain/prune/schedule";
 import { Registry } from "./domain/registry";
 import { capConnections } from "./http/connection-caps";
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "./http/limits";
@@ -34,6 +35,8 @@ export interface ServeOptions {
   keyRotationDays?: number;
   /** How long a rotated-out key stays published in the JWKS. */
   keyRetentionDays: number;
+  /** Prune expired OAuth state every N seconds; 0 turns the schedule off. */
+  pruneIntervalSeconds: number;
   /** Development mode: seeds the demo user. Never in production. */
   dev: boolean;
   /** Timeouts, keep-alive limits and connection caps; DEFAULT_HTTP_LIMITS when unset. */
@@ -47,6 +50,7 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   adminTokenFile: DEFAULT_ADMIN_TOKEN_FILE,
   logLevel: "info",
   keyRetentionDays: DEFAULT_KEY_RETENTION_DAYS,
+  pruneIntervalSeconds: DEFAULT_PRUNE_INTERVAL_SECONDS,
   dev: false,
   limits: DEFAULT_HTTP_LIMITS,
 };
@@ -105,6 +109,10 @@ export async function serve(
     app.log.info({ count: custody.sealed }, "sealed clear private signing keys under the key-encryption key");
   }
   app.log.info({ keyEncryptionKey: custody.kek.id, source: custody.source }, "signing keys open");
+  const cancelPrune =
+    options.pruneIntervalSeconds > 0
+      ? schedulePrune(db, systemClock, { intervalMs: options.pruneIntervalSeconds * 1000, log: app.log })
+      : async () => {};
   const tokenFile = await bootstrapAdminToken(db, systemClock, adminTokenFile);
   if (tokenFile) {
     app.log.warn(
@@ -133,6 +141,7 @@ export async function serve(
       timer.unref();
       cancelRotation();
       await app.close();
+      await cancelPrune();
       await db.close();
       clearTimeout(timer);
     })();

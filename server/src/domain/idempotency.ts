@@ -119,9 +119,3 @@ export async function saveResponse(
     [tokenId, sha256(key), hash, salt, sealed, now.toISOString()],
   );
 }
-
-/** Drops responses older than the retention period. */
-export async function pruneIdempotencyKeys(ex: SqlExecutor, now: Date): Promise<number> {
-  const cutoff = new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString();
-  return (await ex.execute("DELETE FROM idempotency_keys WHERE created_at < ?", [cutoff])).rowCount;
-}

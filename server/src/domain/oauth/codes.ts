@@ -94,9 +94,3 @@ export async function consumeCode(db: SqlExecutor, clock: Clock, codeHash: strin
   );
   return rowCount === 1;
 }
-
-/** Drops codes that expired more than a day ago (kept that long to recognise reuse). */
-export async function pruneCodes(db: SqlExecutor, clock: Clock): Promise<number> {
-  const cutoff = new Date(clock.now().getTime() - 24 * 3600 * 1000).toISOString();
-  return (await db.execute("DELETE FROM authorization_codes WHERE expires_at < ?", [cutoff])).rowCount;
-}

@@ -48,6 +48,7 @@ const start = async (options: { database?: string; kekFile?: string; folder?: st
     host: "127.0.0.1",
     database: options.database ?? join(folder, "oauth.db"),
     adminTokenFile: join(folder, "admin-token"),
+    pruneIntervalSeconds: 0,
     keyEncryptionKeyFile: options.kekFile,
     logLevel: "silent",
     keyRetentionDays: 105,
