@@ -4,7 +4,8 @@ import { type Clock, systemClock } from "./domain/clock";
 import { SigningKeys } from "./domain/oauth/keys";
 import { Registry } from "./domain/registry";
 import { bearerAuth } from "./http/auth";
-import { installErrorHandling } from "./http/problem";
+import { clientErrorHandler } from "./http/client-errors";
+import { frameworkErrorHandler, installErrorHandling } from "./http/problem";
 import { type LogLevel, loggerOptions } from "./logger";
 import { healthRoutes } from "./routes/health";
 import { apiAccessPolicyRoutes } from "./routes/management/api-access-policies";
@@ -15,6 +16,7 @@ import { keyRoutes } from "./routes/management/keys";
 import { restApiRoutes } from "./routes/management/rest-apis";
 import { userRoutes } from "./routes/management/users";
 import { type OAuthContext, oauthRoutes } from "./routes/oauth";
+import { oauthProblemShape, oauthRawShape } from "./routes/oauth/framework-errors";
 import { jwksRoutes } from "./routes/oauth/jwks";
 import type { Database } from "./storage/database";
 import { VERSION } from "./version";
@@ -44,6 +46,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     onConstructorPoisoning: "error",
     return503OnClosing: true,
     forceCloseConnections: "idle",
+    // Errors before any route (bad URL, over-long path parameter, a request Node cannot parse) get
+    // this API's answers too: problem+json, or the OAuth endpoints' own shapes.
+    frameworkErrors: frameworkErrorHandler(oauthProblemShape),
+    clientErrorHandler: clientErrorHandler(oauthRawShape),
   });
   let closing = false;
   app.addHook("onClose", async () => {
@@ -51,7 +57,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   // JSON only: Fastify's default text/plain parser would let a non-JSON body reach the handlers.
   app.removeContentTypeParser("text/plain");
-  installErrorHandling(app);
+  installErrorHandling(app, oauthProblemShape);
   healthRoutes(app, options.db, () => closing);
 
   const registry = new Registry(options.db, clock);
