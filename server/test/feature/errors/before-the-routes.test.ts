@@ -6,7 +6,7 @@
 // revocation endpoints, the error page at the authorize, login and consent pages. No body carries
 // Fastify's codes, a stack trace or an internal message.
 import { rmSync } from "node:fs";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { dirname } from "node:path";
 import fc from "fast-check";
 import type { InjectOptions, LightMyRequestResponse } from "fastify";
@@ -279,6 +279,28 @@ describe("requests Node's HTTP parser refuses, over a real socket", () => {
     expect(token.headers).toContain("content-type: application/json");
     expect(JSON.parse(token.body).error).toBe("invalid_request");
     expectNoInternals(token.body);
+  });
+
+  test("a request timeout (Node's ERR_HTTP_REQUEST_TIMEOUT client error) → 408 REQUEST_TIMEOUT problem+json, connection closed", async () => {
+    // Node raises this error on the connection when its request timeout passes (checked every 30 s
+    // by default, too slow to wait for here): the app's handler answers it on the real socket.
+    const accepted = new Promise<Socket>((resolve) => t.app.server.once("connection", resolve));
+    const socket = connect(port, "127.0.0.1");
+    let received = "";
+    socket.on("data", (chunk) => {
+      received += chunk.toString("latin1");
+    });
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    socket.write("POST /api/v1/integrations HTTP/1.1\r\nHost: a\r\n");
+    const timeout = Object.assign(new Error("Request timeout"), { code: "ERR_HTTP_REQUEST_TIMEOUT" });
+    t.app.server.emit("clientError", timeout, await accepted);
+    await closed;
+    const [head = "", body = ""] = received.split("\r\n\r\n");
+    expect(head).toMatch(/^HTTP\/1\.1 408 /);
+    expect(head.toLowerCase()).toContain("content-type: application/problem+json");
+    expect(head.toLowerCase()).toContain("connection: close");
+    expect(JSON.parse(body)).toMatchObject({ code: "REQUEST_TIMEOUT", status: 408 });
+    expectNoInternals(body);
   });
 
   test("a request that is not HTTP → 400 MALFORMED_REQUEST problem+json", async () => {
