@@ -7,7 +7,7 @@ export interface AuthorizationCodeGrantArgs {
   name: pulumi.Input<string>;
   /** Provider name. */
   providerName: pulumi.Input<string>;
-  /** Redirect URLs, in order: the first is used when a request names none. Matched exactly; https except loopback http. */
+  /** Redirect URLs, in order: the first is used when a request names none. Matched exactly, except that a loopback one's port may vary; https except loopback http; no user name or password, IP addresses written canonically (127.0.0.1, not 127.1), no port 0. */
   redirectUrls: pulumi.Input<pulumi.Input<string>[]>;
   /** Client ID. Generated when omitted; changing it replaces the integration. */
   clientId?: pulumi.Input<string>;

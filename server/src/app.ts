@@ -5,8 +5,9 @@ import { KeyEncryptionKey } from "./domain/oauth/key-encryption";
 import { SigningKeys } from "./domain/oauth/keys";
 import { Registry } from "./domain/registry";
 import { bearerAuth } from "./http/auth";
+import { clientErrorHandler } from "./http/client-errors";
 import { DEFAULT_HTTP_LIMITS, type HttpTimeouts, timeoutOptions } from "./http/limits";
-import { installErrorHandling } from "./http/problem";
+import { frameworkErrorHandler, installErrorHandling } from "./http/problem";
 import { type LogLevel, loggerOptions } from "./logger";
 import { healthRoutes } from "./routes/health";
 import { apiAccessPolicyRoutes } from "./routes/management/api-access-policies";
@@ -18,6 +19,7 @@ import { restApiRoutes } from "./routes/management/rest-apis";
 import { userRoutes } from "./routes/management/users";
 import { whoamiRoutes } from "./routes/management/whoami";
 import { type OAuthContext, oauthRoutes } from "./routes/oauth";
+import { oauthProblemShape, oauthRawShape } from "./routes/oauth/framework-errors";
 import { jwksRoutes } from "./routes/oauth/jwks";
 import type { Database } from "./storage/database";
 import { VERSION } from "./version";
@@ -53,6 +55,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return503OnClosing: true,
     forceCloseConnections: "idle",
     ...timeoutOptions(options.timeouts ?? DEFAULT_HTTP_LIMITS),
+    // Errors before any route (bad URL, over-long path parameter, a request Node cannot parse) get
+    // this API's answers too: problem+json, or the OAuth endpoints' own shapes.
+    frameworkErrors: frameworkErrorHandler(oauthProblemShape),
+    clientErrorHandler: clientErrorHandler(oauthRawShape),
   });
   let closing = false;
   app.addHook("onClose", async () => {
@@ -60,7 +66,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   // JSON only: Fastify's default text/plain parser would let a non-JSON body reach the handlers.
   app.removeContentTypeParser("text/plain");
-  installErrorHandling(app);
+  installErrorHandling(app, oauthProblemShape);
   healthRoutes(app, options.db, () => closing);
 
   const registry = new Registry(options.db, clock);

@@ -47,6 +47,24 @@ describe("check: AuthorizationCodeGrant", () => {
       /fragment/,
     ],
     [
+      "a redirect URL with userinfo",
+      { redirectUrls: ["http://evil@127.0.0.1:9999/cb"] },
+      "redirectUrls.0",
+      /user name or password/,
+    ],
+    [
+      "a redirect URL with another spelling of 127.0.0.1",
+      { redirectUrls: ["http://0x7f.0.0.1:9999/cb"] },
+      "redirectUrls.0",
+      /must write the host as 127\.0\.0\.1/,
+    ],
+    [
+      "a loopback redirect URL with port 0",
+      { redirectUrls: ["http://127.0.0.1:0/cb"] },
+      "redirectUrls.0",
+      /port from 1 to 65535/,
+    ],
+    [
       "a refresh lifespan shorter than the access lifespan",
       { accessTokenLifespan: 3600, refreshTokenLifespan: 60 },
       "refreshTokenLifespan",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { urlSpellingProblems } from "./url-spelling";
 
 /** Printable text with no leading or trailing whitespace and no control characters. */
 const TRIMMED_PRINTABLE = /^(?!\s)[^\p{Cc}]*(?<!\s)$/u;
@@ -29,6 +30,8 @@ export function isLoopbackHost(hostname: string): boolean {
 
 interface UrlRules {
   allowFragment: boolean;
+  /** Refuse userinfo, non-canonical IP or loopback hosts, port 0 and control characters (redirect URLs). */
+  exactSpelling: boolean;
 }
 
 function webUrl(rules: UrlRules) {
@@ -57,7 +60,11 @@ function webUrl(rules: UrlRules) {
             "must use https; plain http is allowed only for loopback hosts (localhost, 127.0.0.1, [::1])",
         });
       }
-      if (url.username || url.password) {
+      if (rules.exactSpelling) {
+        for (const message of urlSpellingProblems(value, url, isLoopbackHost)) {
+          ctx.addIssue({ code: "custom", message });
+        }
+      } else if (url.username || url.password) {
         ctx.addIssue({ code: "custom", message: "must not contain a user name or password" });
       }
       if (!rules.allowFragment && (url.hash || value.includes("#"))) {
@@ -65,15 +72,21 @@ function webUrl(rules: UrlRules) {
       }
       if (/\s/.test(value)) {
         ctx.addIssue({ code: "custom", message: "must not contain whitespace" });
+      } else if (rules.exactSpelling && /\p{Cc}/u.test(value)) {
+        ctx.addIssue({ code: "custom", message: "must not contain control characters" });
       }
     });
 }
 
-/** A redirect URL: absolute, no fragment, https except loopback http. Matched exactly at runtime. */
-export const RedirectUrlSchema = webUrl({ allowFragment: false });
+/**
+ * A redirect URL: absolute, no fragment, https except loopback http, no userinfo (not even an empty
+ * one), IP addresses and loopback names in their canonical spelling, no port 0. Matched exactly at
+ * runtime (a loopback one's port may vary: RFC 8252 §7.3).
+ */
+export const RedirectUrlSchema = webUrl({ allowFragment: false, exactSpelling: true });
 
 /** A page or image URL shown to people (login page, logo). */
-export const PageUrlSchema = webUrl({ allowFragment: true });
+export const PageUrlSchema = webUrl({ allowFragment: true, exactSpelling: false });
 
 /** A list whose entries must be distinct. */
 export function distinctList<T extends z.ZodType<string>>(item: T, max: number) {

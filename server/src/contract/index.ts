@@ -15,4 +15,5 @@ export * from "./oauth";
 export * from "./openapi";
 export * from "./rest-api";
 export * from "./signing-key";
+export * from "./url-spelling";
 export * from "./user";

@@ -49,7 +49,7 @@ export const IntegrationFieldsSchema = z.strictObject({
   redirectUrls: distinctList(RedirectUrlSchema, 32)
     .min(1, "must list at least one redirect URL")
     .describe(
-      "Redirect URLs, in order: the first is used when a request names none. Matched exactly; https except loopback http.",
+      "Redirect URLs, in order: the first is used when a request names none. Matched exactly, except that a loopback one's port may vary; https except loopback http; no user name or password, IP addresses written canonically (127.0.0.1, not 127.1), no port 0.",
     ),
   clientId: ClientIdSchema.optional().describe(
     "Client ID. Generated when omitted; cannot change afterwards.",

@@ -15,6 +15,8 @@ export const OAUTH_ERRORS = {
   invalid_scope: "A requested scope is unknown or not allowed for this client.",
   access_denied: "The resource owner denied the request.",
   server_error: "The server hit an unexpected error.",
+  temporarily_unavailable:
+    "The server cannot serve the request now (its database is unreachable or full); retry after Retry-After seconds.",
   unsupported_token_type: "The token type cannot be revoked.",
   invalid_token: "The access token is invalid, expired, revoked, or its client is inactive.",
   insufficient_scope: "The token does not allow this API or operation.",

@@ -47,6 +47,14 @@ const FASTIFY_ERRORS: Record<string, [ErrorCode, string]> = {
     "MALFORMED_JSON",
     "The Content-Length header does not match the body.",
   ],
+  FST_ERR_BAD_URL: [
+    "MALFORMED_URL",
+    "The URL's path is not valid percent-encoding (a % must start %XX with two hex digits). Encode it correctly.",
+  ],
+  FST_ERR_MAX_PARAM_LENGTH: [
+    "URI_TOO_LONG",
+    "A path segment of the URL is longer than this server accepts (100 characters). Check the id in the URL.",
+  ],
 };
 
 /** Seconds a client should wait before retrying a request the database could not serve. */
@@ -72,7 +80,8 @@ export function databaseProblem(error: DatabaseUnavailable): ApiError {
   );
 }
 
-function translate(error: FastifyError): ApiError {
+/** The problem an error is answered with: an ApiError as it is, Fastify's own by their code, else INTERNAL. */
+export function problemFor(error: FastifyError): ApiError {
   if (error instanceof ApiError) return error;
   if (isDatabaseUnavailable(error)) return databaseProblem(error);
   const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
@@ -80,6 +89,8 @@ function translate(error: FastifyError): ApiError {
   if (error instanceof SyntaxError || error.code === "FST_ERR_CTP_INVALID_JSON") {
     return new ApiError("MALFORMED_JSON", "The body is not valid JSON. Check quoting, commas and brackets.");
   }
+  if (error.statusCode === 414)
+    return new ApiError("URI_TOO_LONG", "The URL is longer than this server accepts. Send a shorter one.");
   if (error.statusCode === 413)
     return new ApiError("BODY_TOO_LARGE", "The request body is too large. Send less.");
   if (error.statusCode === 415) {
@@ -100,23 +111,47 @@ function translate(error: FastifyError): ApiError {
   );
 }
 
-/** Every error leaves as problem+json; internals are logged, never sent. */
-export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const problem = translate(error);
-    if (isDatabaseUnavailable(error)) request.log.warn({ reason: error.reason }, "database unavailable");
-    else if (problem.status >= 500) request.log.error({ err: error }, "request failed");
-    else if (!(error instanceof ApiError))
-      request.log.info({ code: problem.code, fastifyCode: error.code }, "request refused");
-    return sendProblem(reply, problem);
-  });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      new ApiError(
-        "ROUTE_NOT_FOUND",
-        `There is no ${request.method} ${request.url.split("?")[0]}. The OpenAPI document at /api/v1/openapi.json lists every endpoint.`,
-      ),
-    ),
+/**
+ * Answers a problem in another shape where the path calls for it (the OAuth endpoints answer RFC
+ * 6749 errors or an error page); returns undefined to leave it to problem+json.
+ */
+export type ProblemShape = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: ApiError,
+) => FastifyReply | undefined;
+
+function answer(request: FastifyRequest, reply: FastifyReply, error: FastifyError, shape?: ProblemShape) {
+  const problem = problemFor(error);
+  if (isDatabaseUnavailable(error)) request.log.warn({ reason: error.reason }, "database unavailable");
+  else if (problem.status >= 500) request.log.error({ err: error }, "request failed");
+  else if (!(error instanceof ApiError))
+    request.log.info({ code: problem.code, fastifyCode: error.code }, "request refused");
+  return shape?.(request, reply, problem) ?? sendProblem(reply, problem);
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors met before any route runs (a path that is not valid
+ * percent-encoding, an over-long path parameter), answered like every other error.
+ */
+export function frameworkErrorHandler(shape?: ProblemShape) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+    answer(request, reply, error, shape);
+}
+
+/**
+ * Every error leaves as problem+json (or in the shape `shape` gives its path), with a stable code;
+ * internals are logged, never sent. Unknown routes are ROUTE_NOT_FOUND.
+ */
+export function installErrorHandling(app: FastifyInstance, shape?: ProblemShape): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+    answer(request, reply, error, shape),
   );
+  app.setNotFoundHandler((request, reply) => {
+    const problem = new ApiError(
+      "ROUTE_NOT_FOUND",
+      `There is no ${request.method} ${request.url.split("?")[0]}. The OpenAPI document at /api/v1/openapi.json lists every endpoint.`,
+    );
+    return shape?.(request, reply, problem) ?? sendProblem(reply, problem);
+  });
 }

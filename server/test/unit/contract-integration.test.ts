@@ -132,6 +132,24 @@ const REFUSALS: RefusalCase[] = [
     message: "must not contain a user name or password",
   },
   {
+    what: "a redirect URL with an empty user info (an @ before the host)",
+    body: { redirectUrls: ["http://@127.0.0.1:9999/callback"] },
+    path: "redirectUrls.0",
+    message: "must not contain a user name or password",
+  },
+  {
+    what: "a loopback redirect URL with 127.0.0.1 written as 127.1",
+    body: { redirectUrls: ["http://127.1:9999/callback"] },
+    path: "redirectUrls.0",
+    message: "must write the host as 127.0.0.1, not 127.1",
+  },
+  {
+    what: "a loopback redirect URL with port 0",
+    body: { redirectUrls: ["http://127.0.0.1:0/callback"] },
+    path: "redirectUrls.0",
+    message: "must have a port from 1 to 65535 written without leading zeros, or no port",
+  },
+  {
     what: "a redirect URL with whitespace",
     body: { redirectUrls: ["https://app.example.com/call back"] },
     path: "redirectUrls.0",

@@ -1,28 +1,21 @@
-import { isLoopbackHost } from "../../contract";
+import { isLoopbackHost, RedirectUrlSchema, rawUrlParts } from "../../contract";
 
 /**
  * The registered redirect URL a request's redirect_uri names: an exact string match, except that
  * a loopback redirect's port may differ (RFC 8252 §7.3), since native apps bind an ephemeral port.
+ * The requested URI must itself be a valid redirect URL under the registration rules — no userinfo
+ * (`http://evil@127.0.0.1:9999/cb`), IP addresses in their canonical spelling, no port 0 — and the
+ * port-varying match compares the strings as written, only the port set aside.
  */
 export function matchRedirectUri(registered: readonly string[], requested: string): string | undefined {
+  if (!RedirectUrlSchema.safeParse(requested).success) return undefined;
   if (registered.includes(requested)) return requested;
-  let asked: URL;
-  try {
-    asked = new URL(requested);
-  } catch {
-    return undefined;
-  }
-  if (asked.protocol !== "http:" || !isLoopbackHost(asked.hostname)) return undefined;
+  const asked = rawUrlParts(requested);
+  if (asked?.scheme !== "http" || !isLoopbackHost(asked.host)) return undefined;
   for (const candidate of registered) {
-    let url: URL;
-    try {
-      url = new URL(candidate);
-    } catch {
-      continue;
-    }
-    if (url.protocol !== "http:" || url.hostname !== asked.hostname) continue;
-    const withoutPort = (u: URL) => `${u.protocol}//${u.hostname}${u.pathname}${u.search}`;
-    if (withoutPort(url) === withoutPort(asked) && !requested.includes("#")) return requested;
+    const url = rawUrlParts(candidate);
+    if (url?.scheme !== "http" || url.userinfo !== undefined) continue;
+    if (url.host === asked.host && url.rest === asked.rest) return requested;
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { sessionUser } from "../../domain/oauth/sessions";
-import { checkAuthorizeRequest, redirectWith } from "./authorize-request";
+import { AUTHORIZE_PARAMS, checkAuthorizeRequest, redirectWith } from "./authorize-request";
 import type { OAuthContext } from "./context";
 import { isHttps } from "./context";
 import { readCookie, SESSION_COOKIE } from "./cookies";
@@ -16,7 +16,7 @@ import { sendLoginPage } from "./pages/login-page";
  */
 export function authorizeRoutes(app: FastifyInstance, ctx: OAuthContext): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const { params, repeated } = singleValued(request.query);
+    const { params, repeated } = singleValued(request.query, AUTHORIZE_PARAMS);
     const outcome = await checkAuthorizeRequest(ctx.db, params, repeated);
     if (outcome.kind === "page") return sendErrorPage(reply, outcome.status, outcome.title, outcome.message);
     if (outcome.kind === "redirect-error") {

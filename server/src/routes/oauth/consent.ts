@@ -8,10 +8,13 @@ import { csrfValid } from "./csrf";
 import { singleValued } from "./forms";
 import { sendErrorPage } from "./pages/error-page";
 
+/** What the consent form posts: the authorization request's parameters, the CSRF token, the decision. */
+const CONSENT_FIELDS = [...AUTHORIZE_PARAMS, "csrf_token", "decision"];
+
 /** The consent form's post: re-validates the whole request, then issues a code or access_denied. */
 export function consentRoutes(app: FastifyInstance, ctx: OAuthContext): void {
   app.post("/oauth/consent", async (request, reply) => {
-    const { params: form, repeated } = singleValued(request.body);
+    const { params: form, repeated } = singleValued(request.body, CONSENT_FIELDS);
     if (!csrfValid(request, form.csrf_token)) {
       return sendErrorPage(
         reply,
@@ -28,9 +31,7 @@ export function consentRoutes(app: FastifyInstance, ctx: OAuthContext): void {
         "Signed out",
         "Your session ended. Go back to the application and start again.",
       );
-    const params = Object.fromEntries(
-      AUTHORIZE_PARAMS.flatMap((name) => (form[name] === undefined ? [] : [[name, form[name]!]])),
-    );
+    const params = singleValued(request.body, AUTHORIZE_PARAMS).params;
     const outcome = await checkAuthorizeRequest(ctx.db, params, repeated);
     if (outcome.kind === "page") return sendErrorPage(reply, outcome.status, outcome.title, outcome.message);
     const issuer = ctx.issuer();

@@ -3,13 +3,22 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 export const SESSION_COOKIE = "ioa_session";
 export const CSRF_COOKIE = "ioa_csrf";
 
+/**
+ * The value of this server's cookie `name` (the first one the header names), or undefined when the
+ * header has none or its value does not parse (bad percent-encoding): a cookie that does not parse
+ * counts as absent, never as an error, since a browser or another site may have set anything.
+ */
 export function readCookie(request: FastifyRequest, name: string): string | undefined {
   const header = request.headers.cookie;
-  if (!header) return undefined;
+  if (typeof header !== "string" || header === "") return undefined;
   for (const part of header.split(";")) {
     const index = part.indexOf("=");
-    if (index < 0) continue;
-    if (part.slice(0, index).trim() === name) return decodeURIComponent(part.slice(index + 1).trim());
+    if (index < 0 || part.slice(0, index).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(index + 1).trim());
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

@@ -1,43 +1,66 @@
 import type { FastifyInstance } from "fastify";
-import { ApiError } from "../../domain/api-error";
 
-/** Parsed application/x-www-form-urlencoded body: a repeated parameter keeps every value. */
+/**
+ * A parsed application/x-www-form-urlencoded body: a repeated parameter keeps every value. A
+ * null-prototype object, so that no parameter name (toString, constructor, __proto__...) meets an
+ * inherited property.
+ */
 export type FormBody = Record<string, string | string[]>;
 
-/** Accepts form bodies (the OAuth endpoints and the login and consent pages use them). */
-export function acceptForms(app: FastifyInstance): void {
-  app.addContentTypeParser(
-    "application/x-www-form-urlencoded",
-    { parseAs: "string", bodyLimit: 16 * 1024 },
-    (_req, body, done) => {
-      const form: FormBody = {};
-      for (const [key, value] of new URLSearchParams(body as string)) {
-        const previous = form[key];
-        form[key] =
-          previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
-      }
-      done(null, form);
-    },
-  );
+export const FORM_MEDIA_TYPE = "application/x-www-form-urlencoded";
+
+/** A null-prototype record: lookups see only what was put in. */
+export function emptyRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+export function parseForm(body: string): FormBody {
+  const form = emptyRecord<string | string[]>();
+  for (const [key, value] of new URLSearchParams(body)) {
+    const previous = Object.hasOwn(form, key) ? form[key] : undefined;
+    form[key] =
+      previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  return form;
 }
 
 /**
- * The single-valued parameters of a form or query (RFC 6749 §3.1: parameters must not repeat).
- * Returns the name of a repeated parameter instead when there is one.
+ * Makes form bodies the only bodies this scope accepts (the OAuth endpoints and the login and
+ * consent pages): a JSON or any other body is refused by Fastify as an unsupported media type.
  */
-export function singleValued(source: unknown): { params: Record<string, string>; repeated?: string } {
-  if (source === null || typeof source !== "object" || Array.isArray(source)) return { params: {} };
-  const params: Record<string, string> = {};
-  let repeated: string | undefined;
-  for (const [key, value] of Object.entries(source as Record<string, unknown>)) {
-    if (Array.isArray(value)) repeated ??= key;
-    else if (typeof value === "string") params[key] = value;
-  }
-  return repeated === undefined ? { params } : { params, repeated };
+export function acceptOnlyForms(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(FORM_MEDIA_TYPE, { parseAs: "string", bodyLimit: 16 * 1024 }, (_req, body, done) =>
+    done(null, parseForm(body as string)),
+  );
 }
 
-export function requireForm(contentType: string | undefined): void {
-  if (!contentType?.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the parameters as application/x-www-form-urlencoded.");
+/** True when the Content-Type is exactly application/x-www-form-urlencoded (parameters such as charset aside). */
+export function isForm(contentType: string | undefined): boolean {
+  return contentType?.split(";")[0]?.trim().toLowerCase() === FORM_MEDIA_TYPE;
+}
+
+/**
+ * The parameters an endpoint knows, from a form or query, under RFC 6749 §3.1: a parameter sent
+ * without a value is treated as omitted; a known parameter must not repeat (the name of a repeated
+ * one is returned, once empty values are set aside); any other parameter, whatever its name
+ * (toString, constructor, __proto__...), is ignored — it is never even read.
+ */
+export function singleValued(
+  source: unknown,
+  known: readonly string[],
+): { params: Record<string, string>; repeated?: string } {
+  const params = emptyRecord<string>();
+  if (source === null || typeof source !== "object" || Array.isArray(source)) return { params };
+  let repeated: string | undefined;
+  for (const name of known) {
+    if (!Object.hasOwn(source, name)) continue;
+    const value: unknown = (source as Record<string, unknown>)[name];
+    const values = (Array.isArray(value) ? value : [value]).filter(
+      (v): v is string => typeof v === "string" && v !== "",
+    );
+    if (values.length > 1) repeated ??= name;
+    else if (values.length === 1) params[name] = values[0]!;
   }
+  return repeated === undefined ? { params } : { params, repeated };
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { authorizeRoutes } from "./authorize";
 import { consentRoutes } from "./consent";
 import type { OAuthContext } from "./context";
-import { acceptForms } from "./forms";
+import { acceptOnlyForms } from "./forms";
 import { introspectRoutes } from "./introspect";
 import { loginRoutes } from "./login";
 import { metadataRoutes } from "./metadata";
@@ -15,14 +15,18 @@ export type { OAuthContext } from "./context";
 
 /** The OAuth runtime: authorize, login and consent pages, token, introspection, revocation, metadata, sample APIs. */
 export function oauthRoutes(app: FastifyInstance, ctx: OAuthContext): void {
+  // The grant's endpoints and pages take form parameters only (RFC 6749 §3.2, §4.1.3; RFC 7662 §2.1;
+  // RFC 7009 §2.1): a JSON body there is refused, never read.
+  app.register(async (forms) => {
+    acceptOnlyForms(forms);
+    authorizeRoutes(forms, ctx);
+    loginRoutes(forms, ctx);
+    consentRoutes(forms, ctx);
+    tokenRoutes(forms, ctx);
+    introspectRoutes(forms, ctx);
+    revokeRoutes(forms, ctx);
+  });
   app.register(async (oauth) => {
-    acceptForms(oauth);
-    authorizeRoutes(oauth, ctx);
-    loginRoutes(oauth, ctx);
-    consentRoutes(oauth, ctx);
-    tokenRoutes(oauth, ctx);
-    introspectRoutes(oauth, ctx);
-    revokeRoutes(oauth, ctx);
     metadataRoutes(oauth, ctx);
     sampleApiRoutes(oauth, ctx);
     oauth.get("/oauth/assets/style.css", async (_request, reply) =>

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { IntrospectRequestSchema } from "../../contract";
 import { authenticate } from "../../domain/admin-tokens";
 import type { Client } from "../../domain/oauth/clients";
 import { checkToken } from "../../domain/oauth/tokens";
 import { authenticateClient } from "./client-auth";
 import { type OAuthContext, tokenContext } from "./context";
-import { singleValued } from "./forms";
-import { OAuthError, sendOAuthError } from "./oauth-errors";
+import { OAuthError, oauthForm, sendOAuthError } from "./oauth-errors";
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -17,8 +17,7 @@ export function introspectRoutes(app: FastifyInstance, ctx: OAuthContext): void 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header("cache-control", "no-store");
     try {
-      const { params: form, repeated } = singleValued(request.body);
-      if (repeated) throw new OAuthError("invalid_request", `The parameter ${repeated} is repeated.`);
+      const form = oauthForm(request, Object.keys(IntrospectRequestSchema.shape));
       let client: Client | undefined;
       const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
       if (bearer) {

@@ -10,6 +10,9 @@ import { singleValued } from "./forms";
 import { sendErrorPage } from "./pages/error-page";
 import { sendLoginPage } from "./pages/login-page";
 
+/** What the login form posts. */
+const LOGIN_FIELDS = ["username", "password", "csrf_token", "return_to"];
+
 /** Only an authorization request of this server may be resumed after login (no open redirect). */
 export function safeReturnTo(value: string | undefined): string | undefined {
   if (!value || value.length > 4096) return undefined;
@@ -39,7 +42,7 @@ export function loginRoutes(
   throttle = new LoginThrottle(ctx.clock),
 ): void {
   app.get("/oauth/login", async (request, reply) => {
-    const { params } = singleValued(request.query);
+    const { params } = singleValued(request.query, ["return_to"]);
     const returnTo = safeReturnTo(sameOriginPath(params.return_to, ctx.issuer()));
     if (!returnTo)
       return sendErrorPage(
@@ -52,7 +55,7 @@ export function loginRoutes(
   });
 
   app.post("/oauth/login", async (request, reply) => {
-    const { params: form } = singleValued(request.body);
+    const { params: form } = singleValued(request.body, LOGIN_FIELDS);
     const returnTo = safeReturnTo(form.return_to);
     if (!returnTo)
       return sendErrorPage(

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { RevokeRequestSchema } from "../../contract";
 import { revokeToken } from "../../domain/oauth/tokens";
 import { authenticateClient } from "./client-auth";
 import { type OAuthContext, tokenContext } from "./context";
-import { singleValued } from "./forms";
-import { OAuthError, sendOAuthError } from "./oauth-errors";
+import { OAuthError, oauthForm, sendOAuthError } from "./oauth-errors";
 
 /**
  * Revocation (RFC 7009) at /oauth_revoke_token.do and /oauth/revoke. Answers 200 whether or not
@@ -12,8 +12,7 @@ import { OAuthError, sendOAuthError } from "./oauth-errors";
 export function revokeRoutes(app: FastifyInstance, ctx: OAuthContext): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
-      const { params: form, repeated } = singleValued(request.body);
-      if (repeated) throw new OAuthError("invalid_request", `The parameter ${repeated} is repeated.`);
+      const form = oauthForm(request, Object.keys(RevokeRequestSchema.shape));
       const client = await authenticateClient(ctx.db, request, form);
       if (!form.token) throw new OAuthError("invalid_request", "token is required.");
       await revokeToken(tokenContext(ctx), client, form.token);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { CodeVerifierSchema, type TokenResponse } from "../../contract";
+import { CodeVerifierSchema, TokenRequestSchema, type TokenResponse } from "../../contract";
 import { findUser } from "../../domain/kinds/users";
 import type { Client } from "../../domain/oauth/clients";
 import { consumeCode, findCode } from "../../domain/oauth/codes";
@@ -13,8 +13,9 @@ import {
 } from "../../domain/oauth/tokens";
 import { authenticateClient } from "./client-auth";
 import { type OAuthContext, tokenContext } from "./context";
-import { singleValued } from "./forms";
-import { OAuthError, sendOAuthError } from "./oauth-errors";
+import { OAuthError, oauthForm, sendOAuthError } from "./oauth-errors";
+
+const TOKEN_PARAMS = Object.keys(TokenRequestSchema.shape);
 
 function sendTokens(reply: FastifyReply, tokens: TokenResponse) {
   return reply.header("cache-control", "no-store").header("pragma", "no-cache").send(tokens);
@@ -140,11 +141,7 @@ async function refreshTokenGrant(
 export function tokenRoutes(app: FastifyInstance, ctx: OAuthContext): void {
   const handler = async (request: import("fastify").FastifyRequest, reply: FastifyReply) => {
     try {
-      if (!request.headers["content-type"]?.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-        throw new OAuthError("invalid_request", "Send the parameters as application/x-www-form-urlencoded.");
-      }
-      const { params: form, repeated } = singleValued(request.body);
-      if (repeated) throw new OAuthError("invalid_request", `The parameter ${repeated} is repeated.`);
+      const form = oauthForm(request, TOKEN_PARAMS);
       const client = await authenticateClient(ctx.db, request, form);
       if (form.grant_type === "authorization_code")
         return sendTokens(reply, await authorizationCodeGrant(ctx, client, form));

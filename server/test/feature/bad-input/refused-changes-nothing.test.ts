@@ -79,6 +79,26 @@ describe.each(DATABASES)("bad input on %s", (kind) => {
       "VALIDATION_FAILED",
     ],
     [
+      "a loopback redirect with userinfo",
+      {
+        payload: JSON.stringify(
+          integrationBody({ name: "userinfo", redirectUrls: ["http://evil@127.0.0.1:9999/cb"] }),
+        ),
+      },
+      400,
+      "VALIDATION_FAILED",
+    ],
+    [
+      "a loopback redirect with 127.0.0.1 spelled 0x7f.0.0.1",
+      {
+        payload: JSON.stringify(
+          integrationBody({ name: "hex-ip", redirectUrls: ["http://0x7f.0.0.1:9999/cb"] }),
+        ),
+      },
+      400,
+      "VALIDATION_FAILED",
+    ],
+    [
       "an absurdly long name",
       { payload: JSON.stringify(integrationBody({ name: long(10_000) })) },
       400,

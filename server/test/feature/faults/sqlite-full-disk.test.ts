@@ -110,6 +110,7 @@ test("on a full disk, writes and grants are refused with 503 STORAGE_FULL, nothi
   // A grant needs a write too.
   const grant = await refresh(t, client, tokens.refresh_token);
   expect(grant.statusCode).toBe(503);
+  expect(grant.json().error).toBe("temporarily_unavailable");
 
   // Reads keep working; every acknowledged write is there with its audit event, no refused one.
   const list = await t.call({ method: "GET", url: "/api/v1/auth-scopes?limit=200" });

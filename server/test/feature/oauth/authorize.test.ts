@@ -151,6 +151,26 @@ describe.each(DATABASES)("the authorization endpoint on %s", (kind) => {
     }
   });
 
+  test("a redirect_uri with userinfo, another spelling of the loopback address or port 0 shows the error page, never redirects", async () => {
+    const { params } = pkce();
+    for (const other of [
+      "http://evil@127.0.0.1:9999/callback",
+      "http://evil@127.0.0.1:8400/callback",
+      "http://@127.0.0.1:8400/callback",
+      "http://127.1:8400/callback",
+      "http://0x7f.0.0.1:8400/callback",
+      "http://2130706433:8400/callback",
+      "http://0177.0.0.1:8400/callback",
+      "http://127.0.0.1:0/callback",
+    ]) {
+      expectErrorPage(
+        await request(codeRequest(native, { redirect_uri: other, ...params })),
+        400,
+        "Redirect URL not registered",
+      );
+    }
+  });
+
   test("state is passed back unchanged, with iss (RFC 9207), on a successful redirect", async () => {
     const state = "a b&c=d/é?#%";
     const result = await obtainCode(t, codeRequest(web, { state }), jar);
