@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { buildOpenApiDocument, DEFAULT_KEY_RETENTION_DAYS } from "./contract";
 import { type Clock, systemClock } from "./domain/clock";
 import { SigningKeys } from "./domain/oauth/keys";
+import type { PasswordCheck } from "./domain/passwords";
 import { Registry } from "./domain/registry";
 import { bearerAuth } from "./http/auth";
 import { installErrorHandling } from "./http/problem";
@@ -30,6 +31,8 @@ export interface AppOptions {
   issuer?: string | (() => string);
   /** Token-signing keys; by default a store over `db` with the default retention. */
   keys?: SigningKeys;
+  /** The login page's password check; tests wrap the default (scrypt) to count or pace evaluations. */
+  verifyPassword?: PasswordCheck;
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -61,7 +64,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
     typeof options.issuer === "function"
       ? options.issuer
       : () => (options.issuer as string | undefined) ?? "http://localhost";
-  const oauth: OAuthContext = { db: options.db, clock, registry, keys, issuer };
+  const oauth: OAuthContext = {
+    db: options.db,
+    clock,
+    registry,
+    keys,
+    issuer,
+    verifyPassword: options.verifyPassword,
+  };
   oauthRoutes(app, oauth);
   jwksRoutes(app, keys);
   const openapi = buildOpenApiDocument(VERSION);
