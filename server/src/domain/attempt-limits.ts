@@ -1,5 +1,11 @@
 import type { Database } from "../storage/database";
-import { type Counter, clearAttempts, releaseAttempt, reserveAttempt } from "../storage/rate-limits";
+import {
+  type Counter,
+  clearAttempts,
+  readAttempts,
+  releaseAttempt,
+  reserveAttempt,
+} from "../storage/rate-limits";
 import type { Clock } from "./clock";
 
 /** At most `attempts` per key within `windowSeconds` of the key's first attempt. */
@@ -60,6 +66,18 @@ export class AttemptLimiter {
       if (error instanceof Exhausted) return { allowed: false, retryAfter: error.retryAfter };
       throw error;
     }
+  }
+
+  /** Whether some key has used up its limit (read only): the Retry-After when so. */
+  async spent(keys: readonly { key: string; limit: Limit }[]): Promise<Reservation> {
+    const now = this.clock.now();
+    let wait = 0;
+    for (const { key, limit } of keys) {
+      const { hits, windowEnd } = await readAttempts(this.db, key, now);
+      if (hits >= limit.attempts && windowEnd)
+        wait = Math.max(wait, Math.ceil((Date.parse(windowEnd) - now.getTime()) / 1000), 1);
+    }
+    return wait > 0 ? { allowed: false, retryAfter: wait } : { allowed: true, counters: [] };
   }
 
   /** Gives back the reservation on these counters (the attempt was not a failure). */

@@ -60,3 +60,17 @@ export async function clearAttempts(db: SqlExecutor, key: string): Promise<void>
 export async function deleteExpiredRateLimits(db: SqlExecutor, now: Date): Promise<number> {
   return (await db.execute("DELETE FROM rate_limits WHERE window_end <= ?", [now.toISOString()])).rowCount;
 }
+
+/** The attempts on `key` in a window still running at `now`, or 0; and when that window ends. */
+export async function readAttempts(
+  db: SqlExecutor,
+  key: string,
+  now: Date,
+): Promise<{ hits: number; windowEnd?: string }> {
+  const rows = await db.query<{ hits: number | string; window_end: string }>(
+    "SELECT hits, window_end FROM rate_limits WHERE bucket = ? AND window_end > ?",
+    [key, now.toISOString()],
+  );
+  const row = rows[0];
+  return row ? { hits: Number(row.hits), windowEnd: row.window_end } : { hits: 0 };
+}

@@ -14,7 +14,7 @@ export function revokeRoutes(app: FastifyInstance, ctx: OAuthContext): void {
     try {
       const { params: form, repeated } = singleValued(request.body);
       if (repeated) throw new OAuthError("invalid_request", `The parameter ${repeated} is repeated.`);
-      const client = await authenticateClient(ctx.db, request, form);
+      const client = await authenticateClient(ctx, request, form);
       if (!form.token) throw new OAuthError("invalid_request", "token is required.");
       await revokeToken(tokenContext(ctx), client, form.token);
       return reply.code(200).header("cache-control", "no-store").send();

@@ -145,7 +145,7 @@ export function tokenRoutes(app: FastifyInstance, ctx: OAuthContext): void {
       }
       const { params: form, repeated } = singleValued(request.body);
       if (repeated) throw new OAuthError("invalid_request", `The parameter ${repeated} is repeated.`);
-      const client = await authenticateClient(ctx.db, request, form);
+      const client = await authenticateClient(ctx, request, form);
       if (form.grant_type === "authorization_code")
         return sendTokens(reply, await authorizationCodeGrant(ctx, client, form));
       if (form.grant_type === "refresh_token")
