@@ -3,6 +3,7 @@ import { buildOpenApiDocument, DEFAULT_KEY_RETENTION_DAYS } from "./contract";
 import { type Clock, systemClock } from "./domain/clock";
 import { KeyEncryptionKey } from "./domain/oauth/key-encryption";
 import { SigningKeys } from "./domain/oauth/keys";
+import type { PasswordCheck } from "./domain/passwords";
 import { Registry } from "./domain/registry";
 import { bearerAuth } from "./http/auth";
 import { clientErrorHandler } from "./http/client-errors";
@@ -40,6 +41,8 @@ export interface AppOptions {
   keys?: SigningKeys;
   /** Header, request and keep-alive deadlines of the HTTP server (DEFAULT_HTTP_LIMITS). */
   timeouts?: HttpTimeouts;
+  /** The login page's password check; tests wrap the default (scrypt) to count or pace evaluations. */
+  verifyPassword?: PasswordCheck;
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -80,7 +83,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
     typeof options.issuer === "function"
       ? options.issuer
       : () => (options.issuer as string | undefined) ?? "http://localhost";
-  const oauth: OAuthContext = { db: options.db, clock, registry, keys, issuer };
+  const oauth: OAuthContext = {
+    db: options.db,
+    clock,
+    registry,
+    keys,
+    issuer,
+    verifyPassword: options.verifyPassword,
+  };
   oauthRoutes(app, oauth);
   jwksRoutes(app, keys);
   const openapi = buildOpenApiDocument(VERSION);

@@ -80,6 +80,9 @@ function parse(stored: string): Parsed | undefined {
   return { N, r, p, salt, hash };
 }
 
+/** How a login checks a password against a stored hash: verifyPassword (tests wrap it). */
+export type PasswordCheck = (password: string, stored: string) => Promise<boolean>;
+
 /**
  * True when `password` matches the stored hash, compared in constant time. False (never an error)
  * for a malformed stored value; such a value still costs one scrypt run with the current parameters.

@@ -137,6 +137,20 @@ export const MIGRATIONS: Migration[] = [
       "CREATE INDEX oauth_tokens_expires ON oauth_tokens(expires_at)",
     ],
   },
+  {
+    id: 3,
+    name: "rate limits",
+    statements: [
+      // One counter per limited key (e.g. "login-user:bob"): its window and the attempts in it.
+      `CREATE TABLE rate_limits (
+  bucket TEXT PRIMARY KEY,
+  window_start TEXT NOT NULL,
+  window_end TEXT NOT NULL,
+  hits INTEGER NOT NULL
+)`,
+      "CREATE INDEX rate_limits_window_end ON rate_limits(window_end)",
+    ],
+  },
 ];
 
 export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -8,6 +8,7 @@ import type { Role } from "../../src/contract";
 import { createAdminToken } from "../../src/domain/admin-tokens";
 import { type Clock, systemClock } from "../../src/domain/clock";
 import type { SigningKeys } from "../../src/domain/oauth/keys";
+import type { PasswordCheck } from "../../src/domain/passwords";
 import type { Database } from "../../src/storage/database";
 import { PostgresDatabase } from "../../src/storage/postgres";
 import { SqliteDatabase } from "../../src/storage/sqlite";
@@ -72,11 +73,19 @@ export async function startTestApp(
     keys?: (db: Database, clock: Clock) => SigningKeys;
     /** A store opened (and prepared) by the test itself, e.g. on a PostgreSQL cluster of its own. */
     store?: TestStore;
+    /** The login page's password check (default: scrypt); wrap it to count or pace evaluations. */
+    verifyPassword?: PasswordCheck;
   } = {},
 ): Promise<TestApp> {
   const store = options.store ?? (await openTestStore(kind, options.clock));
   const keys = options.keys?.(store.db, options.clock ?? systemClock);
-  const app = buildApp({ db: store.db, clock: options.clock, logLevel: "silent", keys });
+  const app = buildApp({
+    db: store.db,
+    clock: options.clock,
+    logLevel: "silent",
+    keys,
+    verifyPassword: options.verifyPassword,
+  });
   await app.ready();
   const now = new Date().toISOString();
   const tokens = {} as Record<Role, string>;

@@ -1,7 +1,7 @@
 import type { FieldChange, UserInput } from "../../contract";
 import type { SqlExecutor } from "../../storage/database";
 import { ApiError } from "../api-error";
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../passwords";
+import { DUMMY_PASSWORD_HASH, hashPassword, type PasswordCheck, verifyPassword } from "../passwords";
 import { USER } from "../records/kinds";
 import type { KindBehaviour, Prepared } from "../records/service";
 import { findIdBy, type StoredRecord } from "../records/store";
@@ -117,6 +117,7 @@ export async function authenticateUser(
   db: SqlExecutor,
   name: string,
   password: string,
+  verify: PasswordCheck = verifyPassword,
 ): Promise<AuthenticatedUser | undefined> {
   const rows = await db.query<UserRow & { hash: string | null }>(
     `SELECT u.id, u.name, u.document, p.hash FROM ${USER.table} u
@@ -124,7 +125,7 @@ export async function authenticateUser(
     [name],
   );
   const row = rows[0];
-  const matches = await verifyPassword(password, row?.hash ?? DUMMY_PASSWORD_HASH);
+  const matches = await verify(password, row?.hash ?? DUMMY_PASSWORD_HASH);
   if (!row?.hash || !matches) return undefined;
   const { roles, active } = rolesAndActive(row.document);
   if (!active) return undefined;

@@ -1,61 +1,45 @@
+import type { Database } from "../../storage/database";
+import { AttemptLimiter, type Limit, type Reservation } from "../attempt-limits";
 import type { Clock } from "../clock";
 
-interface Limit {
-  failures: number;
-  windowSeconds: number;
-}
+/** The login page's limits: guesses per user name, and per client address, in 15 minutes. */
+export const LOGIN_LIMITS = {
+  perUser: { attempts: 5, windowSeconds: 15 * 60 },
+  perAddress: { attempts: 20, windowSeconds: 15 * 60 },
+} satisfies Record<string, Limit>;
 
 /**
- * Slows password guessing: after too many failed logins for one user name, or from one address,
- * within a window, further attempts are refused until the oldest failure leaves the window. Kept in
- * memory per server process (several processes each apply the limit).
+ * Slows password guessing on the login page: each attempt is reserved, per user name and per
+ * address, before the password is hashed (see AttemptLimiter), in the database so that every server
+ * process shares the counts and a restart keeps them. A sign-in clears the user name's counter and
+ * gives back its address reservation, so only failures count against an address.
  */
 export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
+  private readonly limiter: AttemptLimiter;
 
   constructor(
-    private readonly clock: Clock,
-    private readonly limits: { perUser: Limit; perAddress: Limit } = {
-      perUser: { failures: 5, windowSeconds: 15 * 60 },
-      perAddress: { failures: 20, windowSeconds: 15 * 60 },
-    },
-  ) {}
-
-  private keys(user: string, address: string): [string, Limit][] {
-    return [
-      [`user:${user.toLowerCase()}`, this.limits.perUser],
-      [`address:${address}`, this.limits.perAddress],
-    ];
+    db: Database,
+    clock: Clock,
+    private readonly limits: { perUser: Limit; perAddress: Limit } = LOGIN_LIMITS,
+  ) {
+    this.limiter = new AttemptLimiter(db, clock);
   }
 
-  private recent(key: string, limit: Limit): number[] {
-    const now = this.clock.now().getTime();
-    const kept = (this.failures.get(key) ?? []).filter((t) => t > now - limit.windowSeconds * 1000);
-    if (kept.length) this.failures.set(key, kept);
-    else this.failures.delete(key);
-    return kept;
+  private userKey(user: string): string {
+    return `login-user:${user.toLowerCase()}`;
   }
 
-  /** Seconds to wait before another attempt, or 0 when one is allowed now. */
-  retryAfter(user: string, address: string): number {
-    let wait = 0;
-    const now = this.clock.now().getTime();
-    for (const [key, limit] of this.keys(user, address)) {
-      const recent = this.recent(key, limit);
-      if (recent.length >= limit.failures) {
-        wait = Math.max(wait, Math.ceil((recent[0]! + limit.windowSeconds * 1000 - now) / 1000));
-      }
-    }
-    return wait;
+  /** Reserves one attempt; when refused, the password must not be checked. */
+  reserve(user: string, address: string): Promise<Reservation> {
+    return this.limiter.reserve([
+      { key: this.userKey(user), limit: this.limits.perUser },
+      { key: `login-address:${address}`, limit: this.limits.perAddress },
+    ]);
   }
 
-  fail(user: string, address: string): void {
-    const now = this.clock.now().getTime();
-    for (const [key, limit] of this.keys(user, address))
-      this.failures.set(key, [...this.recent(key, limit), now]);
-  }
-
-  succeed(user: string): void {
-    this.failures.delete(`user:${user.toLowerCase()}`);
+  /** The attempt signed in. */
+  async succeeded(reservation: Reservation & { allowed: true }, user: string): Promise<void> {
+    await this.limiter.clear(this.userKey(user));
+    await this.limiter.release(reservation.counters.filter((c) => c.key !== this.userKey(user)));
   }
 }

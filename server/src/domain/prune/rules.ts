@@ -77,6 +77,10 @@ export const PRUNE_RULES: PruneRule[] = [
         cutoff(b.now, IDEMPOTENCY_TTL_MS),
       ]),
   },
-  // RATE LIMITS (migration 3, login failures in the database): wire its delete function here, e.g.
-  // { table: "rate_limits", deleteBatch: (b) => deleteExpiredRateLimits(b.tx, b.now, b.limit) },
+  // Brute-force counters (login and client authentication): once their window has ended. A counter
+  // whose window ended starts afresh on its next attempt, so nothing depends on the old row.
+  {
+    table: "rate_limits",
+    deleteBatch: (b) => deleteWhere(b, "rate_limits", "bucket", "r.window_end <= ?", [b.now.toISOString()]),
+  },
 ];

@@ -1,6 +1,8 @@
 import type { FastifyRequest } from "fastify";
+import { ClientAuthThrottle } from "../../domain/oauth/client-auth-throttle";
 import { type Client, clientSecretMatches, findClient } from "../../domain/oauth/clients";
 import type { SqlExecutor } from "../../storage/database";
+import type { OAuthContext } from "./context";
 import { OAuthError } from "./oauth-errors";
 
 function formDecode(value: string): string {
@@ -22,13 +24,32 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   }
 }
 
+/** The secret check proper: the client, or the refusal (each a failed authentication). */
+async function verifyClient(
+  db: SqlExecutor,
+  clientId: string,
+  secret: string | undefined,
+): Promise<Client | OAuthError> {
+  const client = await findClient(db, clientId);
+  if (!client) return new OAuthError("invalid_client", "Unknown client or wrong secret.");
+  if (client.publicClient) {
+    if (secret !== undefined)
+      return new OAuthError("invalid_client", "A public client has no secret; send only client_id.");
+  } else if (secret === undefined || !(await clientSecretMatches(db, client, secret))) {
+    return new OAuthError("invalid_client", "Unknown client or wrong secret.");
+  }
+  return client;
+}
+
 /**
  * Authenticates the client of a token, introspection or revocation request: client_secret_basic
  * or client_secret_post for confidential clients, none (client_id only) for public clients.
- * Exactly one method; an inactive client is refused.
+ * Exactly one method; an inactive client is refused. Failed authentications are limited per
+ * client_id and per address (ClientAuthThrottle): a failure is told as such only when it is counted
+ * within the limits; once a limit is spent every attempt → 429 invalid_client with Retry-After.
  */
 export async function authenticateClient(
-  db: SqlExecutor,
+  ctx: Pick<OAuthContext, "db" | "clock">,
   request: FastifyRequest,
   form: Record<string, string>,
 ): Promise<Client> {
@@ -49,14 +70,21 @@ export async function authenticateClient(
       "invalid_client",
       "Authenticate the client: HTTP Basic, or client_id (and client_secret) in the body.",
     );
-  const client = await findClient(db, clientId);
-  if (!client) throw new OAuthError("invalid_client", "Unknown client or wrong secret.");
-  if (client.publicClient) {
-    if (secret !== undefined)
-      throw new OAuthError("invalid_client", "A public client has no secret; send only client_id.");
-  } else if (secret === undefined || !(await clientSecretMatches(db, client, secret))) {
-    throw new OAuthError("invalid_client", "Unknown client or wrong secret.");
+  const throttle = new ClientAuthThrottle(ctx.db, ctx.clock);
+  const client = await verifyClient(ctx.db, clientId, secret);
+  // Right or wrong, a spent limit is found by the same read, so the answer's timing does not tell
+  // which; a failure is then counted, atomically, before it may be told.
+  let limit = await throttle.spent(clientId, request.ip);
+  if (limit.allowed && client instanceof OAuthError) limit = await throttle.failed(clientId, request.ip);
+  if (!limit.allowed) {
+    throw new OAuthError(
+      "invalid_client",
+      `Too many failed client authentications for this client or from this address; try again in ${limit.retryAfter} second(s).`,
+      429,
+      limit.retryAfter,
+    );
   }
+  if (client instanceof OAuthError) throw client;
   if (!client.active) throw new OAuthError("invalid_client", "The client is inactive.");
   return client;
 }

@@ -1,6 +1,7 @@
 import type { Clock } from "../../domain/clock";
 import type { SigningKeys } from "../../domain/oauth/keys";
 import type { TokenContext } from "../../domain/oauth/tokens";
+import type { PasswordCheck } from "../../domain/passwords";
 import type { Registry } from "../../domain/registry";
 import type { Database } from "../../storage/database";
 
@@ -12,6 +13,8 @@ export interface OAuthContext {
   keys: SigningKeys;
   /** The issuer URL (iss), resolved per request since it may be known only after listen. */
   issuer: () => string;
+  /** The login page's password check (scrypt's verifyPassword unless a test wraps it). */
+  verifyPassword?: PasswordCheck;
 }
 
 export function tokenContext(ctx: OAuthContext, db: TokenContext["db"] = ctx.db): TokenContext {

@@ -24,7 +24,7 @@ export function introspectRoutes(app: FastifyInstance, ctx: OAuthContext): void 
         if (!(await authenticate(ctx.db, bearer[1]!)))
           throw new OAuthError("invalid_client", "The admin token is not valid.");
       } else {
-        client = await authenticateClient(ctx.db, request, form);
+        client = await authenticateClient(ctx, request, form);
       }
       if (!form.token) throw new OAuthError("invalid_request", "token is required.");
       const check = await checkToken(tokenContext(ctx), form.token, "any");

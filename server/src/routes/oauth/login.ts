@@ -33,13 +33,13 @@ function sameOriginPath(value: string | undefined, issuer: string): string | und
 
 /**
  * The built-in login page. GET /oauth/login?return_to=... shows it (also for an integration's
- * loginUrl to send people to); POST checks the password (rate-limited), starts a session and
+ * loginUrl to send people to); POST checks the password (rate-limited in the database), starts a session and
  * resumes the authorization request.
  */
 export function loginRoutes(
   app: FastifyInstance,
   ctx: OAuthContext,
-  throttle = new LoginThrottle(ctx.clock),
+  throttle = new LoginThrottle(ctx.db, ctx.clock),
 ): void {
   app.get("/oauth/login", async (request, reply) => {
     const { params } = singleValued(request.query, ["return_to"]);
@@ -74,8 +74,11 @@ export function loginRoutes(
       });
     }
     const username = (form.username ?? "").slice(0, 100);
-    const wait = throttle.retryAfter(username, request.ip);
-    if (wait > 0) {
+    // Reserved before the password is hashed: however many guesses arrive at once, at most the
+    // limit's number are evaluated.
+    const reservation = await throttle.reserve(username, request.ip);
+    if (!reservation.allowed) {
+      const wait = reservation.retryAfter;
       reply.header("retry-after", String(wait));
       return sendLoginPage(reply, {
         returnTo,
@@ -84,13 +87,12 @@ export function loginRoutes(
         error: `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`,
       });
     }
-    const user = await authenticateUser(ctx.db, username, form.password ?? "");
+    const user = await authenticateUser(ctx.db, username, form.password ?? "", ctx.verifyPassword);
     if (!user) {
-      throttle.fail(username, request.ip);
       request.log.info({ username }, "login failed");
       return sendLoginPage(reply, { returnTo, csrf, status: 401, error: "Wrong user name or password." });
     }
-    throttle.succeed(username);
+    await throttle.succeeded(reservation, username);
     const session = await createSession(ctx.db, ctx.clock, user.id);
     setCookie(reply, SESSION_COOKIE, session, { secure: isHttps(ctx), maxAge: SESSION_LIFETIME_SECONDS });
     return reply.redirect(returnTo, 303);

@@ -13,7 +13,7 @@ export function revokeRoutes(app: FastifyInstance, ctx: OAuthContext): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       const form = oauthForm(request, Object.keys(RevokeRequestSchema.shape));
-      const client = await authenticateClient(ctx.db, request, form);
+      const client = await authenticateClient(ctx, request, form);
       if (!form.token) throw new OAuthError("invalid_request", "token is required.");
       await revokeToken(tokenContext(ctx), client, form.token);
       return reply.code(200).header("cache-control", "no-store").send();

@@ -142,7 +142,7 @@ export function tokenRoutes(app: FastifyInstance, ctx: OAuthContext): void {
   const handler = async (request: import("fastify").FastifyRequest, reply: FastifyReply) => {
     try {
       const form = oauthForm(request, TOKEN_PARAMS);
-      const client = await authenticateClient(ctx.db, request, form);
+      const client = await authenticateClient(ctx, request, form);
       if (form.grant_type === "authorization_code")
         return sendTokens(reply, await authorizationCodeGrant(ctx, client, form));
       if (form.grant_type === "refresh_token")

@@ -73,6 +73,7 @@ describe.each(DATABASES)("inbound-oauth prune on %s", (kind) => {
         "oauth_tokens         2 removed",
         "login_sessions       2 removed",
         "idempotency_keys     2 removed",
+        "rate_limits          0 removed",
         "",
       ].join("\n"),
     );
