@@ -1,7 +1,17 @@
 import { z } from "zod";
 
-/** Printable text with no leading or trailing whitespace and no control characters. */
-const TRIMMED_PRINTABLE = /^(?!\s)[^\p{Cc}]*(?<!\s)$/u;
+// Control characters (Unicode category Cc) and the white space of JavaScript's \s that is not Cc.
+const CONTROL = "\\u0000-\\u001f\\u007f-\\u009f";
+const SPACE = "\\u0020\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+const EDGE = `[^${CONTROL}${SPACE}]`;
+
+/**
+ * Printable text with no leading or trailing whitespace and no control characters: exactly
+ * /^(?!\s)[^\p{Cc}]*(?<!\s)$/u, spelt without lookaround, Unicode properties or flags, so that
+ * the OpenAPI document's `pattern` means the same in every regex dialect and generators
+ * (schemathesis, hypothesis) can build values from it (test/unit/name-pattern.test.ts).
+ */
+export const TRIMMED_PRINTABLE = new RegExp(`^(?:${EDGE}(?:[^${CONTROL}]*${EDGE})?)?$`);
 
 /** A display name: "Name of OAuth entity", provider name, scope or API name. */
 export const NameSchema = z
