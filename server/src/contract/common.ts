@@ -30,6 +30,9 @@ export const DescriptionSchema = z
 /** Record identifiers are UUIDs (version 7, so they sort by creation time). */
 export const IdSchema = z.uuid("must be a UUID");
 
+/** An Idempotency-Key header: 16–255 printable ASCII characters without spaces (a UUID will do). */
+export const IDEMPOTENCY_KEY_FORMAT = /^[\x21-\x7e]{16,255}$/;
+
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** True when the host is a loopback address, where plain http is acceptable (RFC 8252 §7.3). */
