@@ -80,7 +80,7 @@ async function main(): Promise<number> {
       "--no-color",
     ],
     // The token reaches schemathesis through the config file's ${FUZZ_ADMIN_TOKEN}, not argv.
-    { ...process.env, FUZZ_ADMIN_TOKEN: token, SCHEMATHESIS_TELEMETRY: "false" },
+    { ...process.env, FUZZ_ADMIN_TOKEN: token },
     10 * 60_000,
   );
   const alive = await fetch(`${server.url}/healthz`).then(
@@ -101,11 +101,17 @@ async function main(): Promise<number> {
   if (!alive) problems.push("the server no longer answered /healthz after the run");
   if (logged.length > 0) problems.push(`the server logged ${logged.length} errors:\n${logged.join("\n")}`);
   const total = [...tallies.values()].reduce((sum, tally) => sum + tally.cases, 0);
+  const failed = documented.filter((operation) => problems.some((p) => p.startsWith(`${operation}:`)));
+  // Operations with a problem, plus the problems of the run as a whole (a failed check, the server).
+  const general = problems.filter((p) => !documented.some((operation) => p.startsWith(`${operation}:`)));
+  const closing = `fuzz: ${documented.length - failed.length} passed, ${failed.length + general.length} failed`;
   if (problems.length > 0) {
     say(`FAILED (seed ${seed}; rerun with FUZZ_SEED=${seed} make test-fuzz):\n- ${problems.join("\n- ")}`);
+    process.stdout.write(`${closing}\n`);
     return 1;
   }
   say(`${total} requests, 0 with a 5xx, every POST and PUT operation answered 2xx at least once`);
+  process.stdout.write(`${closing}\n`);
   return 0;
 }
 
