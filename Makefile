@@ -16,7 +16,7 @@ endif
 # through Node's VM modules.
 JEST := NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning" jest --ci
 
-.PHONY: _npm-ci help setup build generate check-generated lint typecheck format postgres chromium pulumi-cli test test-unit test-e2e test-contract test-feature bench demo serve clean
+.PHONY: _npm-ci help setup build generate check-generated lint typecheck format postgres chromium pulumi-cli fuzz-tools test test-unit test-e2e test-contract test-feature test-fuzz bench demo serve clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -63,8 +63,16 @@ chromium: ## Install Debian's Chromium when missing (the browser feature tests d
 pulumi-cli: setup ## The Pulumi CLI in .tools/pulumi/bin: yours when v3.200+, else built from tools/pulumi-cli (reused)
 	bash scripts/ensure-pulumi.sh
 
-test: setup lint check-generated postgres chromium pulumi-cli ## Every test: unit, contract, feature and end-to-end (real Pulumi engine) tiers
+# The fuzz tier's schemathesis, pinned, from PyPI into a venv of this work tree (git-ignored).
+SCHEMATHESIS_VERSION := 4.32.5
+FUZZ_VENV := $(CURDIR)/.venv-fuzz
+
+fuzz-tools: ## schemathesis (pinned) in .venv-fuzz, from PyPI
+	bash scripts/ensure-fuzz-tools.sh $(FUZZ_VENV) $(SCHEMATHESIS_VERSION)
+
+test: setup lint check-generated postgres chromium pulumi-cli fuzz-tools ## Every test: unit, contract, feature, end-to-end (real Pulumi engine) and fuzz tiers
 	$(JEST)
+	node dist/scripts/fuzz/api.js
 
 test-unit: build
 	$(JEST) --selectProjects unit
@@ -77,6 +85,9 @@ test-feature: build postgres chromium
 
 test-e2e: build pulumi-cli
 	$(JEST) --selectProjects e2e
+
+test-fuzz: build fuzz-tools ## schemathesis on every operation of the management API (FUZZ_SEED, FUZZ_MAX_EXAMPLES)
+	node dist/scripts/fuzz/api.js
 
 bench: build postgres pulumi-cli ## Benchmarks (figures and side-by-side ratios)
 	node dist/bench/management-api.js && node dist/bench/oauth-flows.js && node dist/bench/provider-overhead.js && node dist/bench/pulumi-engine.js

@@ -1,8 +1,18 @@
 import { z } from "zod";
 import { urlSpellingProblems } from "./url-spelling";
 
-/** Printable text with no leading or trailing whitespace and no control characters. */
-const TRIMMED_PRINTABLE = /^(?!\s)[^\p{Cc}]*(?<!\s)$/u;
+// Control characters (Unicode category Cc) and the white space of JavaScript's \s that is not Cc.
+const CONTROL = "\\u0000-\\u001f\\u007f-\\u009f";
+const SPACE = "\\u0020\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+const EDGE = `[^${CONTROL}${SPACE}]`;
+
+/**
+ * Printable text with no leading or trailing whitespace and no control characters: exactly
+ * /^(?!\s)[^\p{Cc}]*(?<!\s)$/u, spelt without lookaround, Unicode properties or flags, so that
+ * the OpenAPI document's `pattern` means the same in every regex dialect and generators
+ * (schemathesis, hypothesis) can build values from it (test/unit/name-pattern.test.ts).
+ */
+export const TRIMMED_PRINTABLE = new RegExp(`^(?:${EDGE}(?:[^${CONTROL}]*${EDGE})?)?$`);
 
 /** A display name: "Name of OAuth entity", provider name, scope or API name. */
 export const NameSchema = z
@@ -20,6 +30,9 @@ export const DescriptionSchema = z
 
 /** Record identifiers are UUIDs (version 7, so they sort by creation time). */
 export const IdSchema = z.uuid("must be a UUID");
+
+/** An Idempotency-Key header: 16–255 printable ASCII characters without spaces (a UUID will do). */
+export const IDEMPOTENCY_KEY_FORMAT = /^[\x21-\x7e]{16,255}$/;
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 

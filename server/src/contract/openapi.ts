@@ -7,7 +7,7 @@ import {
 } from "./api-access-policy";
 import { AuditEventSchema, AuditListQuerySchema } from "./audit";
 import { AuthScopeInputSchema, AuthScopeListQuerySchema, AuthScopeSchema } from "./auth-scope";
-import { pageOf } from "./common";
+import { IDEMPOTENCY_KEY_FORMAT, pageOf } from "./common";
 import { ERROR_CODES, ProblemSchema } from "./errors";
 import {
   IntegrationInputSchema,
@@ -18,7 +18,7 @@ import {
 } from "./integration";
 import { RestApiInputSchema, RestApiListQuerySchema, RestApiSchema } from "./rest-api";
 import { SigningKeySchema } from "./signing-key";
-import { UserInputSchema, UserListQuerySchema, UserSchema } from "./user";
+import { UserCreateInputSchema, UserInputSchema, UserListQuerySchema, UserSchema } from "./user";
 
 type Json = Record<string, unknown>;
 
@@ -69,7 +69,7 @@ const idempotencyKey = {
   in: "header",
   required: false,
   description: "A unique key (16–255 characters) that makes retries of this POST return the first response.",
-  schema: { type: "string" },
+  schema: { type: "string", pattern: IDEMPOTENCY_KEY_FORMAT.source },
 };
 
 interface Resource {
@@ -78,6 +78,8 @@ interface Resource {
   record: z.ZodType;
   created?: z.ZodType;
   input: z.ZodType;
+  /** The body of a create, when it differs from a replace's. */
+  createInput?: z.ZodType;
   listQuery: z.ZodObject;
   writeErrors: (keyof typeof ERROR_CODES)[];
   deleteErrors: (keyof typeof ERROR_CODES)[];
@@ -87,6 +89,7 @@ const WRITE_ERRORS = ["VALIDATION_FAILED", "FORBIDDEN", "NAME_TAKEN", "UNKNOWN_R
 
 function resourcePaths(r: Resource): Json {
   const body = { required: true, content: json(r.input, "input") };
+  const createBody = { required: true, content: json(r.createInput ?? r.input, "input") };
   return {
     [`/api/v1${r.path}`]: {
       get: {
@@ -102,7 +105,7 @@ function resourcePaths(r: Resource): Json {
         tags: [r.tag],
         summary: `Create`,
         parameters: [idempotencyKey],
-        requestBody: body,
+        requestBody: createBody,
         responses: {
           "201": {
             description: "Created",
@@ -206,6 +209,7 @@ const RESOURCES: Resource[] = [
     tag: "Users",
     record: UserSchema,
     input: UserInputSchema,
+    createInput: UserCreateInputSchema,
     listQuery: UserListQuerySchema,
     writeErrors: [],
     deleteErrors: [],
@@ -241,6 +245,8 @@ export function buildOpenApiDocument(version: string): Json {
               "NOT_FOUND",
               "PRECONDITION_FAILED",
               "PUBLIC_CLIENT_HAS_NO_SECRET",
+              "IDEMPOTENCY_KEY_INVALID",
+              "IDEMPOTENCY_KEY_REUSED",
             ]),
           },
         },

@@ -30,6 +30,11 @@ export const UserInputSchema = z.strictObject({
 });
 export type UserInput = z.infer<typeof UserInputSchema>;
 
+/** The body of POST /users as the OpenAPI document publishes it: a new user needs a password. */
+export const UserCreateInputSchema = UserInputSchema.extend({
+  password: PasswordSchema.describe("Stored only as an scrypt hash."),
+});
+
 export const UserSchema = UserInputSchema.omit({ password: true }).extend(RecordMetaShape);
 export type User = z.infer<typeof UserSchema>;
 

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from "node:crypto";
-import { canonicalJson } from "../contract";
+import { canonicalJson, IDEMPOTENCY_KEY_FORMAT } from "../contract";
 import type { SqlExecutor } from "../storage/database";
 import { ApiError } from "./api-error";
 
@@ -16,10 +16,9 @@ export interface StoredResponse {
 }
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-const KEY_FORMAT = /^[\x21-\x7e]{16,255}$/;
 
 export function checkKeyFormat(key: string): void {
-  if (!KEY_FORMAT.test(key)) {
+  if (!IDEMPOTENCY_KEY_FORMAT.test(key)) {
     throw new ApiError(
       "IDEMPOTENCY_KEY_INVALID",
       "Idempotency-Key must be 16 to 255 printable ASCII characters without spaces; a random UUID is a good choice.",
