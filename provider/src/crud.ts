@@ -21,9 +21,12 @@ export interface UpdateResult {
 }
 
 const META = new Set(["id", "version", "createdAt", "updatedAt", "clientSecretFingerprint"]);
-/** Replayed answers whose record has since been deleted get a fresh key this many times at most. */
-const MAX_KEY_GENERATIONS = 3;
-
+/**
+ * Links of the Idempotency-Key chain a create follows at most: one per create/delete cycle of the
+ * same resource with the same inputs within the server's 24 hours of replays. A bound, not a limit
+ * anyone reaches (each link is one replayed POST and one GET).
+ */
+export const MAX_KEY_CHAIN = 1000;
 const typeName = (kind: ResourceKind) => kind.token.split(":").pop() ?? kind.token;
 const itemPath = (kind: ResourceKind, id: string) => `${kind.path}/${encodeURIComponent(id)}`;
 const isSecretKey = (kind: ResourceKind, key: string) => kind.secretInputs.includes(key);
@@ -65,6 +68,11 @@ export async function readRecord(client: ManagementClient, kind: ResourceKind, i
  * first create, and the live record is then brought to the desired state. A taken name is adopted
  * when `inputs.adopt` is true, else an error saying how to adopt it.
  *
+ * Re-creation works any number of times: when the key replays a record that has since been deleted
+ * (the resource was destroyed or deleted out of band and is now created again), the next key is
+ * derived from that record's id (see idempotencyKey), and so on until a key is new (a new record) or
+ * replays a live one (a create of this chain whose answer was lost: taken over, no duplicate).
+ *
  * An adopted confidential integration keeps its secret, which Pulumi then does not know (the output
  * clientSecret stays unset), unless the program declares clientSecret: the adopting PUT then sets it.
  */
@@ -75,8 +83,9 @@ export async function createRecord(
   options: { seed: string },
 ): Promise<CreateResult> {
   const body = apiBody(inputs);
-  for (let generation = 1; ; generation++) {
-    const idempotency = idempotencyKey(options.seed, kind.path, body, generation);
+  let after: string | undefined;
+  for (let link = 1; ; link++) {
+    const idempotency = idempotencyKey(options.seed, kind.path, body, after);
     let created: Awaited<ReturnType<typeof client.post<ApiRecord>>>;
     try {
       created = await client.post<ApiRecord>(kind.path, body, { idempotencyKey: idempotency });
@@ -87,11 +96,16 @@ export async function createRecord(
       return { record, how: "adopted" };
     }
     if (!created.replayed) return { record: created.body, how: "created" };
-    // The answer of an earlier run: the record may have changed or gone since.
+    // The answer of an earlier create of this chain: the record may have changed or gone since.
     const live = await readRecord(client, kind, created.body.id);
-    if (live === undefined && generation < MAX_KEY_GENERATIONS) continue;
-    if (live === undefined)
-      throw new Error(`${typeName(kind)} "${body.name}" was deleted while being created; run again.`);
+    if (live === undefined) {
+      if (link >= MAX_KEY_CHAIN)
+        throw new Error(
+          `${typeName(kind)} "${body.name}" was created and deleted ${link} times within 24 hours with these inputs; wait, or change an input, then run again.`,
+        );
+      after = created.body.id;
+      continue;
+    }
     const { record } = await updateRecord(client, kind, live.id, inputs, { previous: created.body });
     return { record, how: "replayed" };
   }
