@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { sameProperty } from "./compare";
 import { secretFingerprint } from "./fingerprint";
 import type { ManagementClient } from "./http/client";
@@ -146,7 +147,7 @@ export async function updateRecord(
     });
     const live = read.body;
     const body = apiBody(inputs);
-    const secret = knownSecret(kind, body, options.previous);
+    const secret = knownSecret(kind, body, options.previous) ?? secretForNowConfidential(kind, body, live);
     if (secret !== undefined) body.clientSecret = secret;
     const overwritten = changedProperties(kind, live, body);
     if (secret !== undefined && secretFingerprint(secret) !== live.clientSecretFingerprint)
@@ -171,6 +172,16 @@ function knownSecret(kind: ResourceKind, body: Record<string, unknown>, previous
   if (typeof body.clientSecret === "string") return body.clientSecret;
   const earlier = previous?.clientSecret;
   return typeof earlier === "string" ? earlier : undefined;
+}
+
+/**
+ * A public client made confidential needs a secret, which the server takes only from the request:
+ * when the program declares none, the provider generates one (256 bits, as the server would) and
+ * sends it, so Pulumi holds it as the clientSecret output.
+ */
+function secretForNowConfidential(kind: ResourceKind, body: Record<string, unknown>, live: ApiRecord) {
+  if (!kind.secretInputs.includes("clientSecret") || body.publicClient === true) return undefined;
+  return live.clientSecretFingerprint === null ? randomBytes(32).toString("base64url") : undefined;
 }
 
 /** Deletes the record; one already gone is fine. Deletion protection is explained, not just reported. */
