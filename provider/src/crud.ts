@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { sameProperty } from "./compare";
 import { secretFingerprint } from "./fingerprint";
 import type { ManagementClient } from "./http/client";
@@ -21,9 +22,12 @@ export interface UpdateResult {
 }
 
 const META = new Set(["id", "version", "createdAt", "updatedAt", "clientSecretFingerprint"]);
-/** Replayed answers whose record has since been deleted get a fresh key this many times at most. */
-const MAX_KEY_GENERATIONS = 3;
-
+/**
+ * Links of the Idempotency-Key chain a create follows at most: one per create/delete cycle of the
+ * same resource with the same inputs within the server's 24 hours of replays. A bound, not a limit
+ * anyone reaches (each link is one replayed POST and one GET).
+ */
+export const MAX_KEY_CHAIN = 1000;
 const typeName = (kind: ResourceKind) => kind.token.split(":").pop() ?? kind.token;
 const itemPath = (kind: ResourceKind, id: string) => `${kind.path}/${encodeURIComponent(id)}`;
 const isSecretKey = (kind: ResourceKind, key: string) => kind.secretInputs.includes(key);
@@ -65,6 +69,11 @@ export async function readRecord(client: ManagementClient, kind: ResourceKind, i
  * first create, and the live record is then brought to the desired state. A taken name is adopted
  * when `inputs.adopt` is true, else an error saying how to adopt it.
  *
+ * Re-creation works any number of times: when the key replays a record that has since been deleted
+ * (the resource was destroyed or deleted out of band and is now created again), the next key is
+ * derived from that record's id (see idempotencyKey), and so on until a key is new (a new record) or
+ * replays a live one (a create of this chain whose answer was lost: taken over, no duplicate).
+ *
  * An adopted confidential integration keeps its secret, which Pulumi then does not know (the output
  * clientSecret stays unset), unless the program declares clientSecret: the adopting PUT then sets it.
  */
@@ -75,8 +84,9 @@ export async function createRecord(
   options: { seed: string },
 ): Promise<CreateResult> {
   const body = apiBody(inputs);
-  for (let generation = 1; ; generation++) {
-    const idempotency = idempotencyKey(options.seed, kind.path, body, generation);
+  let after: string | undefined;
+  for (let link = 1; ; link++) {
+    const idempotency = idempotencyKey(options.seed, kind.path, body, after);
     let created: Awaited<ReturnType<typeof client.post<ApiRecord>>>;
     try {
       created = await client.post<ApiRecord>(kind.path, body, { idempotencyKey: idempotency });
@@ -87,11 +97,16 @@ export async function createRecord(
       return { record, how: "adopted" };
     }
     if (!created.replayed) return { record: created.body, how: "created" };
-    // The answer of an earlier run: the record may have changed or gone since.
+    // The answer of an earlier create of this chain: the record may have changed or gone since.
     const live = await readRecord(client, kind, created.body.id);
-    if (live === undefined && generation < MAX_KEY_GENERATIONS) continue;
-    if (live === undefined)
-      throw new Error(`${typeName(kind)} "${body.name}" was deleted while being created; run again.`);
+    if (live === undefined) {
+      if (link >= MAX_KEY_CHAIN)
+        throw new Error(
+          `${typeName(kind)} "${body.name}" was created and deleted ${link} times within 24 hours with these inputs; wait, or change an input, then run again.`,
+        );
+      after = created.body.id;
+      continue;
+    }
     const { record } = await updateRecord(client, kind, live.id, inputs, { previous: created.body });
     return { record, how: "replayed" };
   }
@@ -132,7 +147,7 @@ export async function updateRecord(
     });
     const live = read.body;
     const body = apiBody(inputs);
-    const secret = knownSecret(kind, body, options.previous);
+    const secret = knownSecret(kind, body, options.previous) ?? secretForNowConfidential(kind, body, live);
     if (secret !== undefined) body.clientSecret = secret;
     const overwritten = changedProperties(kind, live, body);
     if (secret !== undefined && secretFingerprint(secret) !== live.clientSecretFingerprint)
@@ -157,6 +172,16 @@ function knownSecret(kind: ResourceKind, body: Record<string, unknown>, previous
   if (typeof body.clientSecret === "string") return body.clientSecret;
   const earlier = previous?.clientSecret;
   return typeof earlier === "string" ? earlier : undefined;
+}
+
+/**
+ * A public client made confidential needs a secret, which the server takes only from the request:
+ * when the program declares none, the provider generates one (256 bits, as the server would) and
+ * sends it, so Pulumi holds it as the clientSecret output.
+ */
+function secretForNowConfidential(kind: ResourceKind, body: Record<string, unknown>, live: ApiRecord) {
+  if (!kind.secretInputs.includes("clientSecret") || body.publicClient === true) return undefined;
+  return live.clientSecretFingerprint === null ? randomBytes(32).toString("base64url") : undefined;
 }
 
 /** Deletes the record; one already gone is fine. Deletion protection is explained, not just reported. */

@@ -17,7 +17,9 @@ export interface DiffResult {
 
 /**
  * Compares the recorded state (olds: the last inputs and outputs) with the checked new inputs.
- * Local and deterministic: no network. Ordered lists compare in order, set-like lists as sets; a
+ * Local and deterministic: no network. Every property of the kind is compared, so one the new inputs
+ * omit but the record has (a removed logoUrl, a loginUrl set out of band) is a change that update
+ * clears. Ordered lists compare in order, set-like lists as sets; a
  * changed clientId replaces; a declared secret is compared through its fingerprint, so neither
  * value is revealed; a secret that was generated is compared with the fingerprint the server last
  * showed, so an out-of-band rotation found by refresh is put back.
@@ -30,8 +32,10 @@ export function diff(
   const changed: string[] = [];
   const replaces: string[] = [];
   const skip = new Set<string>([...PROVIDER_INPUTS, ...kind.secretInputs, ...kind.replaceOnChanges]);
-  for (const key of new Set([...Object.keys(news), ...Object.keys(olds)])) {
-    if (skip.has(key) || !(key in news)) continue;
+  // Every property the resource has, declared or not: an optional one absent from the new inputs
+  // (removed from the program, or set out of band and found by refresh) must be cleared.
+  for (const key of new Set([...Object.keys(kind.fields.shape), ...Object.keys(news)])) {
+    if (skip.has(key)) continue;
     const before = olds[key];
     const after = news[key];
     if (containsUnknown(after)) {

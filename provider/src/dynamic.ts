@@ -81,6 +81,15 @@ async function connection(): Promise<{ client: ManagementClient; endpoint: strin
   return { client: current.client, endpoint: current.settings.endpoint };
 }
 
+/**
+ * Tests only: the operations go through `next` (e.g. a client whose retries never really wait, or
+ * one behind a proxy that loses answers) instead of the configured one.
+ */
+export function useClientForTests(next: ManagementClient, endpoint: string): void {
+  client = next;
+  settings = { endpoint, adminToken: "", tokenSource: "the client of a test", warnings: [] };
+}
+
 /** The serialized provider, which Pulumi's dynamic-provider host adds to every resource's inputs. */
 export const PROVIDER_KEY = "__provider";
 
