@@ -87,19 +87,22 @@ test("at the cap, the oldest connection not serving a complete request is closed
 }, 60_000);
 
 test("a connection serving one request for longer than the request timeout no longer counts as busy", async () => {
-  const REQUEST_TIMEOUT_MS = 300;
+  // Long enough that opening CAP connections on a loaded CI machine stays well inside it (at 300 ms
+  // the oldest was already "old" there when the newcomer came, so it was shed instead of refused).
+  const REQUEST_TIMEOUT_MS = 2_000;
+  const SETTLE_LOADED_MS = 1_000;
   const slow = await heldServer(REQUEST_TIMEOUT_MS);
   try {
     const open = [];
     for (let i = 0; i < CAP; i++) open.push(await connection("busy", slow));
     // All busy and young: the newcomer is refused.
     const early = await openSocket(slow.port);
-    expect(await early.closedWithin(SETTLE_MS)).not.toBeNull();
+    expect(await early.closedWithin(SETTLE_LOADED_MS)).not.toBeNull();
     await new Promise((done) => setTimeout(done, REQUEST_TIMEOUT_MS));
     // Busy for longer than the request timeout (a response nobody reads): the oldest makes room.
     const late = await openSocket(slow.port);
-    await new Promise((done) => setTimeout(done, SETTLE_MS));
-    // closedWithin(0): whether it closed by now (these were opened more than SETTLE_MS ago).
+    await new Promise((done) => setTimeout(done, SETTLE_LOADED_MS));
+    // closedWithin(0): whether it closed by now (these were opened more than SETTLE_LOADED_MS ago).
     const closed = await Promise.all([...open, late].map((s) => s.closedWithin(0)));
     expect(closed.map((ms) => ms !== null)).toEqual([true, ...Array(CAP - 1).fill(false), false]);
     for (const s of [...open, early, late]) s.socket.destroy();
