@@ -70,9 +70,11 @@ FUZZ_VENV := $(CURDIR)/.venv-fuzz
 fuzz-tools: ## schemathesis (pinned) in .venv-fuzz, from PyPI
 	bash scripts/ensure-fuzz-tools.sh $(FUZZ_VENV) $(SCHEMATHESIS_VERSION)
 
-test: setup lint check-generated postgres chromium pulumi-cli fuzz-tools ## Every test: unit, contract, feature, end-to-end (real Pulumi engine) and fuzz tiers
-	$(JEST)
+test: setup lint check-generated postgres chromium pulumi-cli fuzz-tools ## Every test: unit, contract, feature, end-to-end (real Pulumi engine) and fuzz tiers; ends with "tests: N passed, N failed, N skipped"
+	rm -f test-output/jest-results.json test-output/fuzz-counts.json
+	$(JEST) --json --outputFile=test-output/jest-results.json
 	node dist/scripts/fuzz/api.js
+	node dist/scripts/test-counts.js jest fuzz
 
 test-unit: build
 	$(JEST) --selectProjects unit

@@ -6,9 +6,12 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { onCleanup, runMain } from "../../bench/lib/cleanup";
 import { numberFromEnv, REPO } from "../../bench/lib/common";
 import { startSqliteServer } from "../../bench/lib/sqlite-server";
+import { writeCounts } from "../test-counts";
+import { disarmBanner } from "./closing-lines";
 import { findProblems, formatTable, tallyReport } from "./report";
 
 const SCHEMATHESIS = join(REPO, ".venv-fuzz", "bin", "schemathesis");
@@ -23,13 +26,15 @@ function say(message: string): void {
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<number> {
   return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: REPO, env, stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn(command, args, { cwd: REPO, env, stdio: ["ignore", "pipe", "inherit"] });
+    const lines = createInterface({ input: child.stdout });
+    lines.on("line", (line) => process.stdout.write(`${disarmBanner(line)}\n`));
     const timer = setTimeout(() => {
       say(`schemathesis ran longer than ${timeoutMs / 1000} s: stopping it`);
       child.kill("SIGKILL");
     }, timeoutMs);
     child.once("error", fail);
-    child.once("exit", (code, signal) => {
+    child.once("close", (code, signal) => {
       clearTimeout(timer);
       done(code ?? (signal ? 128 : 1));
     });
@@ -104,7 +109,9 @@ async function main(): Promise<number> {
   const failed = documented.filter((operation) => problems.some((p) => p.startsWith(`${operation}:`)));
   // Operations with a problem, plus the problems of the run as a whole (a failed check, the server).
   const general = problems.filter((p) => !documented.some((operation) => p.startsWith(`${operation}:`)));
-  const closing = `fuzz: ${documented.length - failed.length} passed, ${failed.length + general.length} failed`;
+  const counts = { passed: documented.length - failed.length, failed: failed.length + general.length };
+  writeCounts("fuzz", counts);
+  const closing = `fuzz: ${counts.passed} passed, ${counts.failed} failed`;
   if (problems.length > 0) {
     say(`FAILED (seed ${seed}; rerun with FUZZ_SEED=${seed} make test-fuzz):\n- ${problems.join("\n- ")}`);
     process.stdout.write(`${closing}\n`);
