@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { authenticateUser } from "../../domain/kinds/users";
 import { LoginThrottle } from "../../domain/oauth/login-throttle";
 import { createSession, SESSION_LIFETIME_SECONDS } from "../../domain/oauth/sessions";
@@ -31,6 +31,16 @@ function sameOriginPath(value: string | undefined, issuer: string): string | und
   }
 }
 
+/** The login page opened without a safe page to return to: there is nothing to sign in for. */
+function sendNothingToSignIn(reply: FastifyReply) {
+  return sendErrorPage(
+    reply,
+    400,
+    "Nothing to sign in for",
+    "Open this page from an application's sign-in link.",
+  );
+}
+
 /**
  * The built-in login page. GET /oauth/login?return_to=... shows it (also for an integration's
  * loginUrl to send people to); POST checks the password (rate-limited in the database), starts a session and
@@ -44,26 +54,14 @@ export function loginRoutes(
   app.get("/oauth/login", async (request, reply) => {
     const { params } = singleValued(request.query, ["return_to"]);
     const returnTo = safeReturnTo(sameOriginPath(params.return_to, ctx.issuer()));
-    if (!returnTo)
-      return sendErrorPage(
-        reply,
-        400,
-        "Nothing to sign in for",
-        "Open this page from an application's sign-in link.",
-      );
+    if (!returnTo) return sendNothingToSignIn(reply);
     return sendLoginPage(reply, { returnTo, csrf: csrfToken(request, reply, isHttps(ctx)) });
   });
 
   app.post("/oauth/login", async (request, reply) => {
     const { params: form } = singleValued(request.body, LOGIN_FIELDS);
     const returnTo = safeReturnTo(form.return_to);
-    if (!returnTo)
-      return sendErrorPage(
-        reply,
-        400,
-        "Nothing to sign in for",
-        "Open this page from an application's sign-in link.",
-      );
+    if (!returnTo) return sendNothingToSignIn(reply);
     const csrf = csrfToken(request, reply, isHttps(ctx));
     if (!csrfValid(request, form.csrf_token)) {
       return sendLoginPage(reply, {
