@@ -1,0 +1,256 @@
+// The measured phases: loops of flows, exchanges, refresh grants and logins (undici workers), and
+// autocannon runs of introspection and JWKS; each with a warm-up and CPU accounting.
+import os from "node:os";
+import { isInterrupted } from "../lib/cleanup";
+import { log, round } from "../lib/common";
+import { CookieJar, type LoopOutcome, quantile, timedLoop } from "../lib/http";
+import { autocannonLoad, type LoadSpec, loadIsValid } from "../lib/load";
+import { type CpuWindow, cpuPercentOfCore, startCpuWindow } from "../lib/procfs";
+import type { ServerProcess } from "../lib/server-process";
+import type { AuthorizedCode, Driver } from "./protocol";
+import { type Phase, SETTINGS, type TargetKey } from "./settings";
+
+export interface PhaseResult {
+  phase: Phase;
+  /** Operations per second: flows, grants, requests... */
+  perSecond: number;
+  operations: number;
+  seconds: number;
+  latencyMs: { p50?: number; p99?: number };
+  /** HTTP requests the bench sent in the measured part, per operation. */
+  requestsPerOperation: number;
+  cpu: ReturnType<typeof cpuPercentOfCore> & {
+    serverMsPerOperation?: number;
+    databaseMsPerOperation?: number;
+  };
+  failures: number;
+  errors: string[];
+  valid: boolean;
+  warmup: { operations: number; failures: number };
+  note?: string;
+}
+
+export function addWindows(a: CpuWindow | undefined, b: CpuWindow): CpuWindow {
+  if (!a) return b;
+  const sum = (x: number | undefined, y: number | undefined) =>
+    x === undefined || y === undefined ? undefined : x + y;
+  const server = sum(a.serverSeconds, b.serverSeconds);
+  const database = sum(a.databaseSeconds, b.databaseSeconds);
+  const wall = a.wallSeconds + b.wallSeconds;
+  return {
+    wallSeconds: wall,
+    ...(server !== undefined ? { serverSeconds: server } : {}),
+    ...(database !== undefined ? { databaseSeconds: database } : {}),
+    loadGeneratorSeconds: a.loadGeneratorSeconds + b.loadGeneratorSeconds,
+    machineBusyFraction:
+      (a.machineBusyFraction * a.wallSeconds + b.machineBusyFraction * b.wallSeconds) / wall,
+  };
+}
+
+export function cpuOf(window: CpuWindow, operations: number): PhaseResult["cpu"] {
+  const perOperation = (seconds: number | undefined) =>
+    seconds === undefined || operations === 0 ? undefined : round((seconds * 1000) / operations, 3);
+  const server = perOperation(window.serverSeconds);
+  const database = perOperation(window.databaseSeconds);
+  return {
+    ...cpuPercentOfCore(window, os.availableParallelism()),
+    ...(server !== undefined ? { serverMsPerOperation: server } : {}),
+    ...(database !== undefined ? { databaseMsPerOperation: database } : {}),
+  };
+}
+
+export function loopResult(
+  phase: Phase,
+  measured: LoopOutcome,
+  window: CpuWindow,
+  requests: number,
+  warm: { operations: number; failures: number; errors: string[] },
+): PhaseResult {
+  const latency = (q: number) => {
+    const value = quantile(measured.latenciesMs, q);
+    return value === undefined ? undefined : round(value, 1);
+  };
+  const p50 = latency(0.5);
+  const p99 = latency(0.99);
+  const failures = measured.failures + warm.failures;
+  return {
+    phase,
+    perSecond: measured.wallSeconds > 0 ? round(measured.operations / measured.wallSeconds, 1) : 0,
+    operations: measured.operations,
+    seconds: round(measured.wallSeconds, 2),
+    latencyMs: { ...(p50 !== undefined ? { p50 } : {}), ...(p99 !== undefined ? { p99 } : {}) },
+    requestsPerOperation: measured.operations > 0 ? round(requests / measured.operations, 2) : 0,
+    cpu: cpuOf(window, measured.operations),
+    failures,
+    errors: [...warm.errors, ...measured.errors.filter((e) => !warm.errors.includes(e))].slice(0, 5),
+    valid: failures === 0 && measured.operations > 0,
+    warmup: { operations: warm.operations, failures: warm.failures },
+  };
+}
+
+export const NOTHING_MEASURED: LoopOutcome = {
+  operations: 0,
+  wallSeconds: 0,
+  latenciesMs: [],
+  failures: 0,
+  errors: [],
+};
+
+export interface Context {
+  key: TargetKey;
+  server: ServerProcess;
+  driver: Driver;
+  /** One logged-in browser per worker. */
+  sessions: CookieJar[];
+  databaseCpu?: () => number | undefined;
+}
+
+/** A loop phase: warm-up, then the measured run with CPU accounting. */
+export async function loopPhase<W>(
+  ctx: Context,
+  phase: Phase,
+  workers: readonly W[],
+  operation: (worker: W) => Promise<void>,
+): Promise<PhaseResult> {
+  log(`${ctx.key} ${phase}: warm-up ${SETTINGS.warmupSeconds} s, then ${SETTINGS.durationSeconds} s`);
+  const warm = await timedLoop(workers, SETTINGS.warmupSeconds, operation);
+  const warmInfo = { operations: warm.operations, failures: warm.failures, errors: warm.errors };
+  if (warm.failures > 0)
+    return loopResult(phase, NOTHING_MEASURED, startCpuWindow(ctx.server.pid)(), 0, warmInfo);
+  const requestsBefore = ctx.driver.http.requests;
+  const window = startCpuWindow(ctx.server.pid, ctx.databaseCpu);
+  const measured = await timedLoop(workers, SETTINGS.durationSeconds, operation);
+  const cpu = window();
+  return loopResult(phase, measured, cpu, ctx.driver.http.requests - requestsBefore, warmInfo);
+}
+
+/** Full flows with established sessions: authorize → consent → code → token. */
+export function flowPhase(ctx: Context): Promise<PhaseResult> {
+  return loopPhase(ctx, "flow", ctx.sessions, async (jar) => {
+    await ctx.driver.exchange(await ctx.driver.authorize(jar));
+  });
+}
+
+/**
+ * Code exchanges alone. Codes live 60 s on both servers, and oidc-provider's in-memory adapter
+ * keeps only its last 1000 to 2000 artifacts, so codes are minted in batches (not measured) and
+ * each batch exchanged at once (measured), until the exchanges have run BENCH_DURATION seconds.
+ */
+export async function exchangePhase(ctx: Context): Promise<PhaseResult> {
+  const { driver } = ctx;
+  const batch = SETTINGS.exchangeBatch;
+  const workers = Array.from({ length: SETTINGS.concurrency }, (_, i) => i);
+  log(
+    `${ctx.key} exchange: batches of ${batch} codes, warm-up one batch, then ${SETTINGS.durationSeconds} s of exchanges`,
+  );
+  const runBatch = async (seconds: number) => {
+    const codes: AuthorizedCode[] = [];
+    const minted = await timedLoop(
+      ctx.sessions,
+      120,
+      async (jar) => {
+        codes.push(await driver.authorize(jar));
+      },
+      () => codes.length < batch,
+    );
+    if (minted.failures > 0) return { outcome: minted, window: undefined, requests: 0 };
+    const requestsBefore = driver.http.requests;
+    const window = startCpuWindow(ctx.server.pid, ctx.databaseCpu);
+    const outcome = await timedLoop(
+      workers,
+      seconds,
+      async () => {
+        const grant = codes.pop();
+        if (grant) await driver.exchange(grant);
+      },
+      () => codes.length > 0,
+    );
+    return { outcome, window: window(), requests: driver.http.requests - requestsBefore };
+  };
+
+  const warm = await runBatch(SETTINGS.durationSeconds);
+  const warmInfo = {
+    operations: warm.outcome.operations,
+    failures: warm.outcome.failures,
+    errors: warm.outcome.errors,
+  };
+  let total = NOTHING_MEASURED;
+  let cpu: CpuWindow | undefined;
+  let requests = 0;
+  let batches = 0;
+  while (
+    warm.outcome.failures === 0 &&
+    total.failures === 0 &&
+    total.wallSeconds < SETTINGS.durationSeconds
+  ) {
+    if (isInterrupted()) break;
+    const { outcome, window, requests: sent } = await runBatch(SETTINGS.durationSeconds - total.wallSeconds);
+    batches++;
+    total = {
+      operations: total.operations + outcome.operations,
+      wallSeconds: total.wallSeconds + (window ? outcome.wallSeconds : 0),
+      latenciesMs: total.latenciesMs.concat(outcome.latenciesMs),
+      failures: total.failures + outcome.failures,
+      errors: [...total.errors, ...outcome.errors].slice(0, 5),
+    };
+    if (window) cpu = addWindows(cpu, window);
+    requests += sent;
+  }
+  const result = loopResult("exchange", total, cpu ?? startCpuWindow(ctx.server.pid)(), requests, warmInfo);
+  result.note = `${batches} batch(es) of up to ${batch} codes; the time counted is the exchanges' only`;
+  return result;
+}
+
+/** Refresh grants: each worker starts from the tokens of one flow, then spends its latest refresh token. */
+export async function refreshPhase(ctx: Context): Promise<PhaseResult> {
+  const chains: { refreshToken: string }[] = [];
+  for (const jar of ctx.sessions) {
+    const tokens = await ctx.driver.exchange(await ctx.driver.authorize(jar));
+    chains.push({ refreshToken: tokens.refresh_token });
+  }
+  return loopPhase(ctx, "refresh", chains, async (chain) => {
+    const tokens = await ctx.driver.refresh(chain.refreshToken);
+    if (tokens.refresh_token === chain.refreshToken)
+      throw new Error("the refresh grant did not rotate the refresh token");
+    chain.refreshToken = tokens.refresh_token;
+  });
+}
+
+/** Logins from a fresh browser (cookie jar) each time, until the consent page shows. */
+export function loginPhase(ctx: Context): Promise<PhaseResult> {
+  const workers = Array.from({ length: SETTINGS.concurrency }, (_, i) => i);
+  return loopPhase(ctx, "login", workers, async () => {
+    await ctx.driver.login(new CookieJar());
+  });
+}
+
+/** An autocannon phase (stateless requests), with the same accounting. */
+export async function autocannonPhase(ctx: Context, phase: Phase, spec: LoadSpec): Promise<PhaseResult> {
+  log(
+    `${ctx.key} ${phase}: warm-up ${SETTINGS.warmupSeconds} s, then ${SETTINGS.durationSeconds} s (${spec.method} ${spec.path})`,
+  );
+  const options = { connections: SETTINGS.concurrency, pipelining: 1 };
+  const warm = await autocannonLoad(ctx.server.url, spec, { ...options, seconds: SETTINGS.warmupSeconds });
+  const window = startCpuWindow(ctx.server.pid, ctx.databaseCpu);
+  const measured = await autocannonLoad(ctx.server.url, spec, {
+    ...options,
+    seconds: SETTINGS.durationSeconds,
+  });
+  const cpu = window();
+  const { result } = measured;
+  const failuresOf = (outcome: typeof measured) =>
+    outcome.result.non2xx + outcome.result.errors + outcome.result.timeouts + outcome.wrongBodies;
+  return {
+    phase,
+    perSecond: round(result.requests.average, 1),
+    operations: result.requests.total,
+    seconds: result.duration,
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
+    requestsPerOperation: 1,
+    cpu: cpuOf(cpu, result.requests.total),
+    failures: failuresOf(measured) + failuresOf(warm),
+    errors: [...warm.failed, ...measured.failed].slice(0, 5).map((f) => `${f.status} ${f.body}`),
+    valid: loadIsValid(measured) && loadIsValid(warm),
+    warmup: { operations: warm.result.requests.total, failures: failuresOf(warm) },
+  };
+}

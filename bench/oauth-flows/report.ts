@@ -1,0 +1,194 @@
+// The Markdown report: the main table, the notes, the per-phase details and the servers.
+import { type machineInfo, mib, table } from "../lib/common";
+import { type Comparison, cell, METRICS } from "./report-metrics";
+import { PHASE_LABELS, PHASES, type Phase, type SETTINGS } from "./settings";
+import type { TargetResult } from "./targets";
+
+/** What the figures mean and where the targets differ, printed under the main table. */
+export const NOTES = [
+  "× oidc-provider: our figure ÷ oidc-provider's, both measured in this run (for rates higher is better, for " +
+    "CPU and memory lower). Met: against the issue's goal, for SQLite / PostgreSQL.",
+  "Flows: with a login session already established (one per worker), PKCE S256, consent every time. Ours: " +
+    "GET /oauth_auth.do (consent page), POST /oauth/consent (303 with the code), POST /oauth_token.do. " +
+    "oidc-provider: GET /auth (303), GET /interaction/:uid (consent page), POST /interaction/:uid (303), " +
+    "GET /auth/:uid (303 with the code), POST /token; prompt=consent and openid + offline_access, which it " +
+    "needs to issue a refresh token.",
+  "Tokens: both sign an ES256 JWT access token (typ at+jwt) per code exchange and per refresh grant; " +
+    "oidc-provider also signs an ES256 ID token each time (openid is in the scope), i.e. two signatures to our one.",
+  "Server CPU: utime + stime of the server process (/proc/<pid>/stat) over the measured phase ÷ operations. " +
+    "PostgreSQL's own processes are counted apart (+ PostgreSQL row) and are in no server's RSS.",
+  "Storage: ours writes every session, code and token to SQLite (fsync per commit) or PostgreSQL; " +
+    "oidc-provider's default adapter keeps them in an in-process LRU of 1000 to 2000 entries (lost on " +
+    "restart; older sessions and tokens are evicted, which is why codes are exchanged in batches).",
+  "Introspection is compared on refresh tokens (opaque on both). oidc-provider refuses JWT access tokens at " +
+    "its introspection endpoint; ours verifies the signature and reads the token's record.",
+  "Logins: ours checks the password with scrypt (N=32768, r=8: ~32 MiB and ~100 ms of CPU per login, by " +
+    "design), so logins/s is bounded by the KDF; oidc-provider's development interactions accept any user " +
+    "name and password and hash nothing. Peak RSS before the login phase leaves out the concurrent scrypt " +
+    "buffers; the whole-run peak includes them.",
+];
+
+export function markdown(report: Report): string {
+  const ours = report.targets.filter((t) => t.key !== "oidc-provider");
+  const comparisonOf = new Map(report.comparisons.map((c) => [`${c.target}/${c.metric}`, c]));
+  const headers = ["Metric", ...report.targets.map((t) => t.label)];
+  for (const target of ours) headers.splice(headers.indexOf(target.label) + 1, 0, "× oidc-provider");
+  headers.push("Goal", "Met");
+  const rows = METRICS.map((metric) => {
+    const row = [metric.label];
+    for (const target of report.targets) {
+      row.push(cell(metric, target));
+      if (target.key === "oidc-provider") continue;
+      const comparison = comparisonOf.get(`${target.key}/${metric.id}`);
+      row.push(comparison ? comparison.ratio.toFixed(2) : "");
+    }
+    row.push(metric.goal?.text ?? "");
+    row.push(
+      metric.goal
+        ? ours
+            .map((t) => {
+              const met = comparisonOf.get(`${t.key}/${metric.id}`)?.met;
+              return met === undefined ? "n/a" : met ? "yes" : "NO";
+            })
+            .join(" / ")
+        : "",
+    );
+    return row;
+  });
+  const main = table(
+    headers,
+    rows,
+    new Set(headers.map((_, i) => i).filter((i) => i > 0 && i < headers.length - 2)),
+  );
+
+  const detailRows: string[][] = [];
+  for (const target of report.targets) {
+    for (const phase of PHASES) {
+      const result = target.phases[phase];
+      if (!result) {
+        if (target.skipped[phase])
+          detailRows.push([target.label, `${PHASE_LABELS[phase]}: not supported`, ...Array(9).fill("n/a")]);
+        continue;
+      }
+      detailRows.push([
+        target.label,
+        `${PHASE_LABELS[phase]}${result.valid ? "" : " (INVALID)"}`,
+        String(result.operations),
+        result.perSecond.toFixed(1),
+        String(result.latencyMs.p50 ?? "—"),
+        String(result.latencyMs.p99 ?? "—"),
+        result.requestsPerOperation.toFixed(2),
+        result.cpu.serverMsPerOperation?.toFixed(3) ?? "–",
+        result.cpu.databaseMsPerOperation?.toFixed(3) ?? "–",
+        [
+          result.cpu.serverPercentOfCore,
+          result.cpu.databasePercentOfCore,
+          result.cpu.loadGeneratorPercentOfCore,
+          result.cpu.restOfMachinePercentOfCore,
+        ]
+          .map((value) => (value === undefined ? "–" : String(value)))
+          .join(" / "),
+        String(result.failures),
+      ]);
+    }
+  }
+  const details = table(
+    [
+      "Target",
+      "Phase",
+      "ops",
+      "ops/s",
+      "p50 ms",
+      "p99 ms",
+      "HTTP req/op",
+      "server CPU ms/op",
+      "db CPU ms/op",
+      "CPU % server / db / bench / rest",
+      "failed",
+    ],
+    detailRows,
+    new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]),
+  );
+  const servers = table(
+    ["Target", "Software", "Storage", "Access token", "ID token", "Peak RSS (VmHWM)"],
+    report.targets.map((t) => [
+      t.label,
+      t.software,
+      t.database
+        ? `${t.database.description}${Object.keys(t.database.settings).length ? "; " : ""}${Object.entries(
+            t.database.settings,
+          )
+            .filter(([k]) => k !== "note")
+            .map(([k, v]) => `${k}=${v}`)
+            .join(", ")}`
+        : "—",
+      t.tokens?.accessToken ?? "—",
+      t.tokens?.idToken ?? "—",
+      mib(t.peakRssBytes),
+    ]),
+    new Set([5]),
+  );
+  const m = report.machine;
+  const s = report.settings;
+  return [
+    "## OAuth flows benchmark: our server next to oidc-provider",
+    "",
+    `Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.kernel}; Node ${m.node}; ` +
+      `undici ${m.undici}, autocannon ${m.autocannon}`,
+    `Settings: ${s.concurrency} concurrent workers (undici, a cookie jar each) or autocannon connections; ` +
+      `${s.warmupSeconds} s warm-up + ${s.durationSeconds} s measured per phase; code exchanges in batches of ` +
+      `${s.exchangeBatch}; load generator in the parent process, each server a child process`,
+    "",
+    main,
+    "",
+    ...NOTES.map((note) => `- ${note}`),
+    ...report.targets.flatMap((t) =>
+      Object.entries(t.skipped).map(
+        ([phase, why]) => `- ${t.label}, ${PHASE_LABELS[phase as Phase]}: ${why}.`,
+      ),
+    ),
+    "",
+    details,
+    "",
+    "CPU %: of one core during the measured phase (the machine has " +
+      `${m.nproc * 100} %): the server process, the PostgreSQL cluster started here, the bench process ` +
+      "(undici or autocannon) and the rest of the machine's busy time. HTTP req/op: requests the bench sent " +
+      "per operation (a flow, a login, a grant). A large rest means other work shared the machine: rerun " +
+      "before trusting the figures.",
+    ...(report.noisyPhases.length
+      ? [
+          "",
+          `**Noisy**: other work used more than ${NOISY_REST_PERCENT} % of a core during ` +
+            `${report.noisyPhases.join(", ")}: rerun before trusting the ratios of those phases.`,
+        ]
+      : []),
+    "",
+    servers,
+    "",
+  ].join("\n");
+}
+
+/** A phase during which the rest of the machine was busier than this (% of one core) is flagged. */
+export const NOISY_REST_PERCENT = 50;
+
+export function noisyPhases(targets: TargetResult[]): string[] {
+  return targets.flatMap((t) =>
+    Object.values(t.phases)
+      .filter((p) => p.cpu.restOfMachinePercentOfCore > NOISY_REST_PERCENT)
+      .map((p) => `${t.label} ${p.phase} (${p.cpu.restOfMachinePercentOfCore} %)`),
+  );
+}
+
+export interface Report {
+  benchmark: "oauth-flows";
+  generatedAt: string;
+  machine: ReturnType<typeof machineInfo> & { undici: string; autocannon: string; oidcProvider: string };
+  settings: typeof SETTINGS;
+  targets: TargetResult[];
+  comparisons: Comparison[];
+  /** Phases during which other work used the machine (rest of the machine > NOISY_REST_PERCENT). */
+  noisyPhases: string[];
+  valid: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
