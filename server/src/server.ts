@@ -16,6 +16,7 @@ import { DEFAULT_PRUNE_INTERVAL_SECONDS, schedulePrune } from "./domain/prune/sc
 import { Registry } from "./domain/registry";
 import { capConnections } from "./http/connection-caps";
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "./http/limits";
+import { closeAtRequestCap } from "./http/request-cap";
 import { type KeyCustody, openKeyCustody } from "./key-encryption-key";
 import type { LogLevel } from "./logger";
 import { connectionBudget, openFilesLimit } from "./open-files";
@@ -91,6 +92,7 @@ export async function serve(
   const budget = connectionBudget(openFiles, limits.maxConnections);
   if (budget.warning) app.log.warn({ openFiles, maxConnections: budget.maxConnections }, budget.warning);
   capConnections(app.server, { ...limits, maxConnections: budget.maxConnections }, app.log);
+  closeAtRequestCap(app.server, limits.maxRequestsPerSocket);
   if (options.dev && (await seedDemoUser(new Registry(db, systemClock)))) {
     app.log.warn(
       "DEVELOPMENT MODE: seeded the demo user 'demo' with password 'demo-password'. Anyone can log in as it. Never run --dev in production.",

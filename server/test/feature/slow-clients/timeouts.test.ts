@@ -91,6 +91,26 @@ test("an idle keep-alive connection is closed within the keep-alive timeout", as
   expect(received()).toMatch(new RegExp(`keep-alive: timeout=${KEEP_ALIVE_S}`, "i"));
 }, 30_000);
 
+test("a client that keeps sending after the last allowed request finds the connection closed, never a 503", async () => {
+  // autocannon and naive pools send the next request on the same socket whatever the previous
+  // answer said; Node's own cap would answer each of them 503 on a connection it never closes.
+  const extra = 2;
+  const { socket, received, closedWithin } = await openSocket(server.port);
+  const answers = () => received().match(/HTTP\/1\.1 \d+/g) ?? [];
+  for (let i = 0; i < MAX_REQUESTS + extra && !socket.destroyed; i++) {
+    socket.write(`${HEADERS}${i}\r\n\r\n`);
+    const deadline = Date.now() + 2_000;
+    while (answers().length <= i && !socket.destroyed && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  // Closed at once, not by the keep-alive timeout (which needs an idle connection: this one never was).
+  const closedAfter = await closedWithin(KEEP_ALIVE_S * 1000);
+  socket.destroy();
+  expect(closedAfter).not.toBeNull();
+  expect(answers()).toEqual(Array(MAX_REQUESTS).fill("HTTP/1.1 200"));
+}, 30_000);
+
 test("a keep-alive connection is closed after the maximum number of requests per socket", async () => {
   const { socket, received, closedWithin } = await openSocket(server.port);
   for (let i = 0; i < MAX_REQUESTS; i++) socket.write(`${HEADERS}${i}\r\n\r\n`);
