@@ -1,18 +1,16 @@
 import { CODE_LIFETIME_SECONDS } from "../../contract";
-import { findCodeByHash, insertCode, markCodeConsumed } from "../../storage/authorization-codes";
+import {
+  type CodeBinding,
+  findCodeByHash,
+  insertCode,
+  markCodeConsumed,
+} from "../../storage/authorization-codes";
 import type { Database, SqlExecutor } from "../../storage/database";
 import type { Clock } from "../clock";
 import { credentialHash, randomCredential } from "./opaque";
 
-export interface CodeGrant {
-  integrationId: string;
-  userId: string;
-  redirectUri: string;
-  /** Whether the authorization request named redirect_uri (then the token request must repeat it). */
-  redirectUriExplicit: boolean;
-  scope: string;
-  codeChallenge: string | null;
-}
+/** What a code is bound to (the token request must match it). */
+export type CodeGrant = CodeBinding;
 
 /**
  * Issues a one-time authorization code bound to its client, user, redirect URI and challenge.

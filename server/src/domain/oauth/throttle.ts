@@ -10,10 +10,16 @@ export interface ThrottleKey {
   limit: Limit;
 }
 
+/** What a throttle counts: a subject (a user name, a client_id) and the client address. */
+export interface ThrottleSpec {
+  subject: ThrottleKey;
+  address: ThrottleKey;
+}
+
 /**
- * Guessing limits on a subject (a user name, a client_id) and on the client address, counted in
- * the database (AttemptLimiter) so every server process shares them and a restart keeps them. Both
- * counters are reserved together or not at all; `spent` only reads them.
+ * Guessing limits on a subject and on the client address, counted in the database
+ * (AttemptLimiter) so every server process shares them and a restart keeps them. Both counters are
+ * reserved together or not at all; `spent` only reads them.
  */
 export class Throttle {
   private readonly limiter: AttemptLimiter;
@@ -21,8 +27,7 @@ export class Throttle {
   constructor(
     db: Database,
     clock: Clock,
-    private readonly subject: ThrottleKey,
-    private readonly address: ThrottleKey,
+    private readonly spec: ThrottleSpec,
   ) {
     this.limiter = new AttemptLimiter(db, clock);
   }
@@ -32,9 +37,10 @@ export class Throttle {
   }
 
   private keys(subject: string, address: string) {
+    const { subject: s, address: a } = this.spec;
     return [
-      { key: this.key(this.subject, subject), limit: this.subject.limit },
-      { key: this.key(this.address, address), limit: this.address.limit },
+      { key: this.key(s, subject), limit: s.limit },
+      { key: this.key(a, address), limit: a.limit },
     ];
   }
 
@@ -50,7 +56,7 @@ export class Throttle {
 
   /** The reserved attempt succeeded: the subject starts afresh, the address gets its attempt back. */
   async succeeded(reservation: Reservation & { allowed: true }, subject: string): Promise<void> {
-    const subjectKey = this.key(this.subject, subject);
+    const subjectKey = this.key(this.spec.subject, subject);
     await this.limiter.clear(subjectKey);
     await this.limiter.release(reservation.counters.filter((c) => c.key !== subjectKey));
   }
@@ -67,14 +73,10 @@ export const LOGIN_LIMITS = {
  * (case-insensitive) and per address, before the password is hashed; a sign-in calls `succeeded`,
  * so only failures count against an address.
  */
-export function loginThrottle(db: Database, clock: Clock, limits = LOGIN_LIMITS): Throttle {
-  return new Throttle(
-    db,
-    clock,
-    { prefix: "login-user:", spell: (user) => user.toLowerCase(), limit: limits.perUser },
-    { prefix: "login-address:", limit: limits.perAddress },
-  );
-}
+export const LOGIN_THROTTLE: ThrottleSpec = {
+  subject: { prefix: "login-user:", spell: (user) => user.toLowerCase(), limit: LOGIN_LIMITS.perUser },
+  address: { prefix: "login-address:", limit: LOGIN_LIMITS.perAddress },
+};
 
 /**
  * Failed client authentications allowed at the token, introspection and revocation endpoints: per
@@ -94,13 +96,9 @@ export const CLIENT_AUTH_LIMITS = {
  * number of wrong ones per window learn anything. Successful authentications are never counted, so
  * a busy client's concurrent requests cannot push each other over the limit (a reservation taken
  * before the comparison would: 23 of 50 concurrent good requests were refused that way on PostgreSQL).
+ * No real client_id is over 256 characters; longer ones share one counter instead of growing the table.
  */
-export function clientAuthThrottle(db: Database, clock: Clock, limits = CLIENT_AUTH_LIMITS): Throttle {
-  return new Throttle(
-    db,
-    clock,
-    // No real client_id is this long; longer ones share one counter instead of growing the table.
-    { prefix: "client:", spell: (clientId) => clientId.slice(0, 256), limit: limits.perClient },
-    { prefix: "client-address:", limit: limits.perAddress },
-  );
-}
+export const CLIENT_AUTH_THROTTLE: ThrottleSpec = {
+  subject: { prefix: "client:", spell: (id) => id.slice(0, 256), limit: CLIENT_AUTH_LIMITS.perClient },
+  address: { prefix: "client-address:", limit: CLIENT_AUTH_LIMITS.perAddress },
+};

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { authenticateUser } from "../../domain/kinds/users";
 import { createSession, SESSION_LIFETIME_SECONDS } from "../../domain/oauth/sessions";
-import { loginThrottle } from "../../domain/oauth/throttle";
+import { LOGIN_THROTTLE, Throttle } from "../../domain/oauth/throttle";
 import type { OAuthContext } from "./context";
 import { isHttps } from "./context";
 import { SESSION_COOKIE, setCookie } from "./cookies";
@@ -49,7 +49,7 @@ function sendNothingToSignIn(reply: FastifyReply) {
 export function loginRoutes(
   app: FastifyInstance,
   ctx: OAuthContext,
-  throttle = loginThrottle(ctx.db, ctx.clock),
+  throttle = new Throttle(ctx.db, ctx.clock, LOGIN_THROTTLE),
 ): void {
   app.get("/oauth/login", async (request, reply) => {
     const { params } = singleValued(request.query, ["return_to"]);
