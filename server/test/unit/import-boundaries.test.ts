@@ -22,6 +22,7 @@ const layer = (file: string) => relative(SRC, file).split("/")[0]!;
 const ALLOWED: Record<string, { folders: string[]; packages: RegExp }> = {
   contract: { folders: ["contract"], packages: /^zod$/ },
   storage: { folders: ["storage"], packages: /^(node:.*|pg)$/ },
+  "storage/records": { folders: ["storage"], packages: /^node:.*$/ },
   domain: { folders: ["domain", "contract", "storage"], packages: /^(node:.*|jose)$/ },
   http: { folders: ["http", "domain", "contract", "storage"], packages: /^(node:.*|fastify|zod)$/ },
   routes: {
