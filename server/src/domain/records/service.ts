@@ -1,22 +1,15 @@
 import { type Database, isForeignKeyViolation, type SqlExecutor } from "../../storage/database";
 import { findById, listRecords } from "../../storage/records/read";
-import { deleteRecord, insertRecord, updateRecord } from "../../storage/records/write";
+import { deleteRecord } from "../../storage/records/write";
 import { ApiError } from "../api-error";
-import { fieldChanges, writeAudit } from "../audit";
 import type { Clock } from "../clock";
 import { findReplay, saveResponse } from "../idempotency";
 import { uuidv7 } from "../ids";
-import type { KindBehaviour, Outcome, Prepared, RecordMeta } from "./behaviour";
+import type { KindBehaviour, Outcome, RecordMeta } from "./behaviour";
+import { auditDelete, commitCreate, commitUpdate, loadAt, type WriteContext } from "./commit";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { KindSpec } from "./kinds";
-import {
-  guarded,
-  notFound,
-  preconditionFailed,
-  refuseReferenced,
-  refuseTaken,
-  resolveOrRefuse,
-} from "./refusals";
+import { guarded, notFound, refuseReferenced, refuseTaken } from "./refusals";
 import { type RecordWriteRequest, responseOf, type WriteResult } from "./write";
 
 /** If-Match: * retries: each round one of the contending writers wins, so this bounds the wait. */
@@ -90,21 +83,7 @@ export class RecordService<I extends { name: string }, R extends RecordMeta, P =
     return guarded(this.db, this.spec, input, async (tx) => {
       await refuseTaken(tx, this.spec, input);
       const prepared = await this.behaviour.prepareCreate(tx, input, precomputed);
-      const id = uuidv7();
-      const now = this.clock.now().toISOString();
-      const references = await resolveOrRefuse(tx, this.spec, prepared.fields);
-      await insertRecord(tx, this.spec, id, { name: input.name, fields: prepared.fields, references }, now);
-      await prepared.after?.(tx, id);
-      const view = (await findById<R>(tx, this.spec, id))!;
-      await writeAudit(tx, {
-        actor,
-        action: "create",
-        recordKind: this.spec.kind,
-        recordId: id,
-        recordName: view.name,
-        changes: [...fieldChanges(undefined, view), ...(prepared.secretChanges ?? [])],
-        at: now,
-      });
+      const view = await commitCreate(this.context(tx, actor), uuidv7(), input.name, prepared);
       const outcome = { view, reveal: prepared.reveal };
       await also?.(tx, outcome);
       return outcome;
@@ -129,10 +108,10 @@ export class RecordService<I extends { name: string }, R extends RecordMeta, P =
   private async replaceOnce(actor: string, id: string, expectedVersion: number | undefined, input: I) {
     const precomputed = await this.behaviour.precompute?.(this.db, input, id);
     const write = async (tx: SqlExecutor) => {
-      const previous = await this.loadAt(tx, id, expectedVersion);
+      const previous = await loadAt<R>(tx, this.spec, id, expectedVersion);
       await refuseTaken(tx, this.spec, input, id);
       const prepared = await this.behaviour.prepareReplace(tx, input, previous, precomputed);
-      return this.commitUpdate(tx, actor, "update", previous, input.name, prepared);
+      return commitUpdate(this.context(tx, actor), "update", previous, input.name, prepared);
     };
     return guarded(this.db, this.spec, input, write, id);
   }
@@ -146,9 +125,15 @@ export class RecordService<I extends { name: string }, R extends RecordMeta, P =
     const rotate = this.behaviour.rotateSecret;
     if (!rotate) throw new Error(`${this.spec.kind} records have no secret to rotate`);
     return this.db.transaction(async (tx) => {
-      const previous = await this.loadAt(tx, operation.id, operation.expectedVersion);
+      const previous = await loadAt<R>(tx, this.spec, operation.id, operation.expectedVersion);
       const prepared = rotate(previous, operation.clientSecret);
-      const view = await this.commitUpdate(tx, actor, "rotateSecret", previous, previous.name, prepared);
+      const view = await commitUpdate(
+        this.context(tx, actor),
+        "rotateSecret",
+        previous,
+        previous.name,
+        prepared,
+      );
       const outcome = { view, reveal: prepared.reveal };
       await also?.(tx, outcome);
       return outcome;
@@ -158,19 +143,11 @@ export class RecordService<I extends { name: string }, R extends RecordMeta, P =
   async remove(actor: string, id: string, expectedVersion?: number): Promise<void> {
     try {
       await this.db.transaction(async (tx) => {
-        const record = await this.loadAt(tx, id, expectedVersion);
+        const record = await loadAt<R>(tx, this.spec, id, expectedVersion);
         this.behaviour.checkDelete?.(record);
         await refuseReferenced(tx, this.spec, record);
         await deleteRecord(tx, this.spec, id);
-        await writeAudit(tx, {
-          actor,
-          action: "delete",
-          recordKind: this.spec.kind,
-          recordId: id,
-          recordName: record.name,
-          changes: fieldChanges(record, undefined),
-          at: this.clock.now().toISOString(),
-        });
+        await auditDelete(this.context(tx, actor), record);
       });
     } catch (error) {
       // A reference added by a concurrent write after our check: report it like the check would.
@@ -181,45 +158,8 @@ export class RecordService<I extends { name: string }, R extends RecordMeta, P =
     }
   }
 
-  private async commitUpdate(
-    tx: SqlExecutor,
-    actor: string,
-    action: "update" | "rotateSecret",
-    previous: R,
-    name: string,
-    prepared: Prepared<R>,
-  ): Promise<R> {
-    const now = this.clock.now().toISOString();
-    const references = await resolveOrRefuse(tx, this.spec, prepared.fields);
-    const write = { name, fields: prepared.fields, references };
-    const updated = await updateRecord(tx, this.spec, previous.id, previous.version, write, now);
-    if (!updated) throw await this.stale(tx, previous.id);
-    await prepared.after?.(tx, previous.id);
-    const view = (await findById<R>(tx, this.spec, previous.id))!;
-    await writeAudit(tx, {
-      actor,
-      action,
-      recordKind: this.spec.kind,
-      recordId: previous.id,
-      recordName: view.name,
-      changes: [...fieldChanges(previous, view), ...(prepared.secretChanges ?? [])],
-      at: now,
-    });
-    return view;
-  }
-
-  private async loadAt(ex: SqlExecutor, id: string, expectedVersion: number | undefined): Promise<R> {
-    const record = await findById<R>(ex, this.spec, id);
-    if (!record) throw notFound(this.spec, id);
-    if (expectedVersion !== undefined && record.version !== expectedVersion) {
-      throw preconditionFailed(this.spec, record.version);
-    }
-    return record;
-  }
-
-  private async stale(ex: SqlExecutor, id: string): Promise<ApiError> {
-    const current = await findById<R>(ex, this.spec, id);
-    return current ? preconditionFailed(this.spec, current.version) : notFound(this.spec, id);
+  private context(tx: SqlExecutor, actor: string): WriteContext {
+    return { tx, spec: this.spec, actor, now: this.clock.now().toISOString() };
   }
 }
 
