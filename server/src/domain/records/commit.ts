@@ -30,15 +30,18 @@ export async function commitCreate<R extends RecordMeta>(
   return view;
 }
 
+/** An update of `previous`: its (possibly new) name and the prepared fields. */
+export interface Change<R extends RecordMeta> {
+  action: "update" | "rotateSecret";
+  previous: R;
+  name: string;
+  prepared: Prepared<R>;
+}
+
 /** Replaces `previous` if it is still at its version (else 412 or 404), audited. */
-export async function commitUpdate<R extends RecordMeta>(
-  ctx: WriteContext,
-  action: "update" | "rotateSecret",
-  previous: R,
-  name: string,
-  prepared: Prepared<R>,
-): Promise<R> {
+export async function commitUpdate<R extends RecordMeta>(ctx: WriteContext, change: Change<R>): Promise<R> {
   const { tx, spec } = ctx;
+  const { action, previous, name, prepared } = change;
   const references = await resolveOrRefuse(tx, spec, prepared.fields);
   const write = { name, fields: prepared.fields, references };
   const updated = await updateRecord(tx, spec, previous.id, previous.version, write, ctx.now);

@@ -111,7 +111,12 @@ export class RecordService<I extends { name: string }, R extends RecordMeta, P =
       const previous = await loadAt<R>(tx, this.spec, id, expectedVersion);
       await refuseTaken(tx, this.spec, input, id);
       const prepared = await this.behaviour.prepareReplace(tx, input, previous, precomputed);
-      return commitUpdate(this.context(tx, actor), "update", previous, input.name, prepared);
+      return commitUpdate(this.context(tx, actor), {
+        action: "update",
+        previous,
+        name: input.name,
+        prepared,
+      });
     };
     return guarded(this.db, this.spec, input, write, id);
   }
@@ -127,13 +132,8 @@ export class RecordService<I extends { name: string }, R extends RecordMeta, P =
     return this.db.transaction(async (tx) => {
       const previous = await loadAt<R>(tx, this.spec, operation.id, operation.expectedVersion);
       const prepared = rotate(previous, operation.clientSecret);
-      const view = await commitUpdate(
-        this.context(tx, actor),
-        "rotateSecret",
-        previous,
-        previous.name,
-        prepared,
-      );
+      const change = { action: "rotateSecret" as const, previous, name: previous.name, prepared };
+      const view = await commitUpdate(this.context(tx, actor), change);
       const outcome = { view, reveal: prepared.reveal };
       await also?.(tx, outcome);
       return outcome;
