@@ -99,12 +99,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
       api.get("/openapi.json", async () => openapi);
       api.register(async (secured) => {
         secured.addHook("onRequest", bearerAuth(options.db));
-        integrationRoutes(secured, registry, clock);
-        authScopeRoutes(secured, registry, clock);
-        apiAccessPolicyRoutes(secured, registry, clock);
-        restApiRoutes(secured, registry, clock);
+        integrationRoutes(secured, registry);
+        authScopeRoutes(secured, registry);
+        apiAccessPolicyRoutes(secured, registry);
+        restApiRoutes(secured, registry);
         auditRoutes(secured, options.db);
-        userRoutes(secured, registry, clock);
+        userRoutes(secured, registry);
         keyRoutes(secured, keys);
         whoamiRoutes(secured);
       });

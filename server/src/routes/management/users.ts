@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { UserInputSchema, UserListQuerySchema } from "../../contract";
 import { ApiError } from "../../domain/api-error";
-import type { Clock } from "../../domain/clock";
 import type { Registry } from "../../domain/registry";
 import { principalOf } from "../../http/auth";
 import { registerRecordRoutes } from "./records";
@@ -18,7 +17,7 @@ async function requireAdmin(request: FastifyRequest): Promise<void> {
 }
 
 /** /users: the resource owners who log in to the authorization server. Never shows a password. */
-export function userRoutes(app: FastifyInstance, registry: Registry, clock: Clock): void {
+export function userRoutes(app: FastifyInstance, registry: Registry): void {
   // An encapsulated child: the admin check applies to these routes only. Its prefix is the parent's.
   app.register(async (scope) => {
     scope.addHook("onRequest", requireAdmin);
@@ -28,7 +27,6 @@ export function userRoutes(app: FastifyInstance, registry: Registry, clock: Cloc
       input: UserInputSchema,
       listQuery: UserListQuerySchema,
       filters: (query) => ({ name: query.name }),
-      clock,
     });
   });
 }
