@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from "fastify";
-import { buildOpenApiDocument, DEFAULT_KEY_RETENTION_DAYS } from "./contract";
+import { DEFAULT_KEY_RETENTION_DAYS } from "./contract";
 import { type Clock, systemClock } from "./domain/clock";
 import { KeyEncryptionKey } from "./domain/oauth/key-encryption";
 import { SigningKeys } from "./domain/oauth/keys";
@@ -10,6 +10,7 @@ import { clientErrorHandler } from "./http/client-errors";
 import { DEFAULT_HTTP_LIMITS, type HttpTimeouts, timeoutOptions } from "./http/limits";
 import { frameworkErrorHandler, installErrorHandling } from "./http/problem";
 import { type LogLevel, loggerOptions } from "./logger";
+import { buildOpenApiDocument } from "./openapi/document";
 import { healthRoutes } from "./routes/health";
 import { apiAccessPolicyRoutes } from "./routes/management/api-access-policies";
 import { auditRoutes } from "./routes/management/audit";
