@@ -1,3 +1,4 @@
+import { PROVIDER_RESOURCES } from "../resources";
 import {
   type PulumiPackageSchema,
   type PulumiPropertySpec,
@@ -15,8 +16,8 @@ import {
 /** The npm package that exports the resource classes (sdk/package.json). */
 export const SDK_PACKAGE = "@inbound-oauth/pulumi";
 
-/** The order resources appear in: the main resource first, then what it refers to. */
-export const RESOURCE_ORDER = ["AuthorizationCodeGrant", "AuthScope", "ApiAccessPolicy"] as const;
+/** The order resources appear in: the manifests' order, the main resource first, then what it refers to. */
+export const RESOURCE_ORDER: readonly string[] = PROVIDER_RESOURCES.map((resource) => resource.className);
 
 /** What an empty table cell shows. */
 export const NONE = "—";
@@ -151,7 +152,7 @@ function orderedResources(schema: PulumiPackageSchema): [string, PulumiResourceS
   const entries = Object.entries(schema.resources);
   const unordered = entries
     .map(([token]) => className(token))
-    .filter((name) => !RESOURCE_ORDER.includes(name as never));
+    .filter((name) => !RESOURCE_ORDER.includes(name));
   if (unordered.length > 0) throw new Error(`add ${unordered.join(", ")} to RESOURCE_ORDER`);
   const missing = RESOURCE_ORDER.filter((name) => !entries.some(([token]) => className(token) === name));
   if (missing.length > 0) throw new Error(`the schema has no resource ${missing.join(", ")}`);

@@ -48,3 +48,6 @@ export type PulumiResourceManifest = ResourceManifest & { pulumi: PulumiManifest
 export const PULUMI_RESOURCE_MANIFESTS: readonly PulumiResourceManifest[] = RESOURCE_MANIFESTS.filter(
   (manifest): manifest is Extract<Manifests, { pulumi: PulumiManifest }> => "pulumi" in manifest,
 );
+
+/** The SDK class name of a kind the Pulumi provider manages: "AuthorizationCodeGrant". */
+export type PulumiClassName = Extract<Manifests, { pulumi: PulumiManifest }>["pulumi"]["className"];
