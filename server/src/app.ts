@@ -12,13 +12,9 @@ import { frameworkErrorHandler, installErrorHandling } from "./http/problem";
 import { type LogLevel, loggerOptions } from "./logger";
 import { buildOpenApiDocument } from "./openapi/document";
 import { healthRoutes } from "./routes/health";
-import { apiAccessPolicyRoutes } from "./routes/management/api-access-policies";
 import { auditRoutes } from "./routes/management/audit";
-import { authScopeRoutes } from "./routes/management/auth-scopes";
-import { integrationRoutes } from "./routes/management/integrations";
 import { keyRoutes } from "./routes/management/keys";
-import { restApiRoutes } from "./routes/management/rest-apis";
-import { userRoutes } from "./routes/management/users";
+import { resourceRoutes } from "./routes/management/resources";
 import { whoamiRoutes } from "./routes/management/whoami";
 import { type OAuthContext, oauthRoutes } from "./routes/oauth";
 import { oauthProblemShape, oauthRawShape } from "./routes/oauth/framework-errors";
@@ -100,12 +96,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
       api.get("/openapi.json", async () => openapi);
       api.register(async (secured) => {
         secured.addHook("onRequest", bearerAuth(options.db));
-        integrationRoutes(secured, registry, clock);
-        authScopeRoutes(secured, registry, clock);
-        apiAccessPolicyRoutes(secured, registry, clock);
-        restApiRoutes(secured, registry, clock);
+        resourceRoutes(secured, registry, clock);
         auditRoutes(secured, options.db);
-        userRoutes(secured, registry, clock);
         keyRoutes(secured, keys);
         whoamiRoutes(secured);
       });
