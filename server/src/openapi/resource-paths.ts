@@ -1,46 +1,37 @@
 import { pageOf, type ResourceManifest } from "../contract";
-import {
-  etag,
-  idempotencyKey,
-  idParameter,
-  ifMatch,
-  type Json,
-  json,
-  problems,
-  queryParameters,
-} from "./parts";
+import * as part from "./parts";
 
 /** What every create or replace can answer, whatever the kind. */
 const WRITE_ERRORS = ["VALIDATION_FAILED", "FORBIDDEN", "NAME_TAKEN", "UNKNOWN_REFERENCE"] as const;
 
 /** The collection and item paths of one resource kind (list, create, read, replace, delete). */
-export function resourcePaths(manifest: ResourceManifest): Json {
+export function resourcePaths(manifest: ResourceManifest): part.Json {
   const { tag, schemas } = manifest;
-  const body = { required: true, content: json(schemas.input, "input") };
-  const createBody = { required: true, content: json(schemas.createInput ?? schemas.input, "input") };
+  const body = { required: true, content: part.json(schemas.input, "input") };
+  const createBody = { required: true, content: part.json(schemas.createInput ?? schemas.input, "input") };
   return {
     [`/api/v1${manifest.path}`]: {
       get: {
         tags: [tag],
         summary: `List ${tag}`,
-        parameters: queryParameters(schemas.listQuery),
+        parameters: part.queryParameters(schemas.listQuery),
         responses: {
-          "200": { description: "One page", content: json(pageOf(schemas.record)) },
-          ...problems(["VALIDATION_FAILED"]),
+          "200": { description: "One page", content: part.json(pageOf(schemas.record)) },
+          ...part.problems(["VALIDATION_FAILED"]),
         },
       },
       post: {
         tags: [tag],
         summary: `Create`,
-        parameters: [idempotencyKey],
+        parameters: [part.idempotencyKey],
         requestBody: createBody,
         responses: {
           "201": {
             description: "Created",
-            headers: { ...etag, Location: { schema: { type: "string" } } },
-            content: json(schemas.created ?? schemas.record),
+            headers: { ...part.etag, Location: { schema: { type: "string" } } },
+            content: part.json(schemas.created ?? schemas.record),
           },
-          ...problems([
+          ...part.problems([
             ...WRITE_ERRORS,
             ...manifest.writeErrors,
             "IDEMPOTENCY_KEY_INVALID",
@@ -50,23 +41,23 @@ export function resourcePaths(manifest: ResourceManifest): Json {
       },
     },
     [`/api/v1${manifest.path}/{id}`]: {
-      parameters: [idParameter],
+      parameters: [part.idParameter],
       get: {
         tags: [tag],
         summary: "Read one",
         responses: {
-          "200": { description: "The record", headers: etag, content: json(schemas.record) },
-          ...problems(["NOT_FOUND"]),
+          "200": { description: "The record", headers: part.etag, content: part.json(schemas.record) },
+          ...part.problems(["NOT_FOUND"]),
         },
       },
       put: {
         tags: [tag],
         summary: "Replace (full update)",
-        parameters: [ifMatch(true)],
+        parameters: [part.ifMatch(true)],
         requestBody: body,
         responses: {
-          "200": { description: "Replaced", headers: etag, content: json(schemas.record) },
-          ...problems([
+          "200": { description: "Replaced", headers: part.etag, content: part.json(schemas.record) },
+          ...part.problems([
             ...WRITE_ERRORS,
             ...manifest.writeErrors,
             "NOT_FOUND",
@@ -78,10 +69,10 @@ export function resourcePaths(manifest: ResourceManifest): Json {
       delete: {
         tags: [tag],
         summary: "Delete",
-        parameters: [ifMatch(false)],
+        parameters: [part.ifMatch(false)],
         responses: {
           "204": { description: "Deleted" },
-          ...problems([
+          ...part.problems([
             "FORBIDDEN",
             "NOT_FOUND",
             "PRECONDITION_FAILED",
