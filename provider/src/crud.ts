@@ -147,7 +147,9 @@ export async function updateRecord(
     });
     const live = read.body;
     const body = apiBody(inputs);
-    const secret = knownSecret(kind, body, options.previous) ?? secretForNowConfidential(kind, body, live);
+    const secret =
+      knownSecret(kind, body, options.previous) ??
+      secretForNowConfidential(kind, body, live, options.previous);
     if (secret !== undefined) body.clientSecret = secret;
     const overwritten = changedProperties(kind, live, body);
     if (secret !== undefined && secretFingerprint(secret) !== live.clientSecretFingerprint)
@@ -181,11 +183,19 @@ function knownSecret(
 /**
  * A public client made confidential needs a secret, which the server takes only from the request:
  * when the program declares none, the provider generates one (256 bits, as the server would) and
- * sends it, so Pulumi holds it as the clientSecret output.
+ * sends it, so Pulumi holds it as the clientSecret output. A client the state still records as
+ * public gets one too when the server already has a secret: the update that sent it was applied but
+ * its answer lost, so nobody holds that secret.
  */
-function secretForNowConfidential(kind: ProviderResource, body: Record<string, unknown>, live: ApiRecord) {
+function secretForNowConfidential(
+  kind: ProviderResource,
+  body: Record<string, unknown>,
+  live: ApiRecord,
+  previous?: Record<string, unknown>,
+) {
   if (!kind.secretInputs.includes("clientSecret") || body.publicClient === true) return undefined;
-  return live.clientSecretFingerprint === null ? randomBytes(32).toString("base64url") : undefined;
+  const wasPublic = live.clientSecretFingerprint === null || previous?.publicClient === true;
+  return wasPublic ? randomBytes(32).toString("base64url") : undefined;
 }
 
 /** Deletes the record; one already gone is fine. Deletion protection is explained, not just reported. */

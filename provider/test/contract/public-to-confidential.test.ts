@@ -48,3 +48,26 @@ test("a public client made confidential without a declared secret gets one that 
   expect(live?.clientSecretFingerprint).toBe(secretFingerprint(record.clientSecret as string));
   await deleteRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, created.id);
 });
+
+// Found by the model-based test: the PUT that made the client confidential was applied but its
+// answer lost, so the rerun saw a confidential record whose secret nobody holds, and kept it.
+test("a rerun after the answer of that update was lost still ends with a secret Pulumi holds", async () => {
+  const { record: created } = await createRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, app(true), {
+    seed: "p2c-lost",
+  });
+  // What the lost PUT left on the server: confidential, with a secret that never reached Pulumi.
+  const unheld = "an-unheld-secret-that-never-reached-pulumi";
+  await client.put(
+    `${AUTHORIZATION_CODE_GRANT_RESOURCE.path}/${created.id}`,
+    { ...app(false), clientSecret: unheld },
+    { ifMatch: "*" },
+  );
+  const { record } = await updateRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, created.id, app(false), {
+    previous: created,
+  });
+  expect(record.clientSecret).toEqual(expect.stringMatching(/^[\x21-\x7e]{43}$/));
+  const live = await readRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, created.id);
+  expect(live?.clientSecretFingerprint).toBe(secretFingerprint(record.clientSecret as string));
+  expect(live?.clientSecretFingerprint).not.toBe(secretFingerprint(unheld));
+  await deleteRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, created.id);
+});
