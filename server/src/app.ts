@@ -96,7 +96,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       api.get("/openapi.json", async () => openapi);
       api.register(async (secured) => {
         secured.addHook("onRequest", bearerAuth(options.db));
-        resourceRoutes(secured, registry, clock);
+        resourceRoutes(secured, registry);
         auditRoutes(secured, options.db);
         keyRoutes(secured, keys);
         whoamiRoutes(secured);

@@ -9,7 +9,7 @@ import {
 } from "./bootstrap";
 import { DEFAULT_KEY_RETENTION_DAYS } from "./contract";
 import { systemClock } from "./domain/clock";
-import { seedDemoUser } from "./domain/kinds/users";
+import { seedDemoUser } from "./domain/kinds/demo-user";
 import { scheduleKeyRotation } from "./domain/oauth/key-schedule";
 import { SigningKeys } from "./domain/oauth/keys";
 import { DEFAULT_PRUNE_INTERVAL_SECONDS, schedulePrune } from "./domain/prune/schedule";

@@ -1,24 +1,32 @@
-import { type InputOf, type ManifestKind, RESOURCE_MANIFESTS } from "../contract";
+import { type InputOf, type ManifestKind, RESOURCE_MANIFESTS, type RecordOf } from "../contract";
 import type { Database } from "../storage/database";
 import type { Clock } from "./clock";
 import { integrationBehaviour } from "./kinds/integrations";
 import { restApiBehaviour } from "./kinds/rest-apis";
-import { plainBehaviour } from "./kinds/simple";
+import { apiAccessPolicyBehaviour, authScopeBehaviour } from "./kinds/simple";
 import { userBehaviour } from "./kinds/users";
+import type { KindBehaviour } from "./records/behaviour";
 import { KIND_SPECS } from "./records/kinds";
-import { type KindBehaviour, RecordService } from "./records/service";
+import { RecordService } from "./records/service";
 
 /** What each kind's records do beyond the generic service (secrets, passwords, built-ins). */
-const BEHAVIOURS: { [K in ManifestKind]: (now: () => string) => KindBehaviour<InputOf<K>> } = {
+const BEHAVIOURS = {
   integration: integrationBehaviour,
-  authScope: () => plainBehaviour,
-  apiAccessPolicy: () => plainBehaviour,
+  authScope: () => authScopeBehaviour,
+  apiAccessPolicy: () => apiAccessPolicyBehaviour,
   restApi: () => restApiBehaviour,
   user: userBehaviour,
+} satisfies {
+  // biome-ignore lint/suspicious/noExplicitAny: each kind's precompute result is its own.
+  [K in ManifestKind]: (now: () => string) => KindBehaviour<InputOf<K>, RecordOf<K>, any>;
 };
 
-/** One record service per kind, by the kind's name. */
-export type RecordServices = { [K in ManifestKind]: RecordService<InputOf<K>> };
+type ServiceOf<B> = B extends (now: () => string) => KindBehaviour<infer I, infer R, infer P>
+  ? RecordService<I, R, P>
+  : never;
+
+/** One typed record service per kind, by the kind's name. */
+export type RecordServices = { [K in ManifestKind]: ServiceOf<(typeof BEHAVIOURS)[K]> };
 
 /** The application registry: one service per kind of record (one per manifest), over one database. */
 export class Registry {
@@ -29,11 +37,16 @@ export class Registry {
     readonly clock: Clock,
   ) {
     const now = () => clock.now().toISOString();
-    const service = <K extends ManifestKind>(kind: K) =>
-      new RecordService<InputOf<K>>(db, KIND_SPECS[kind], BEHAVIOURS[kind](now), clock);
+    const service = (kind: ManifestKind) =>
+      new RecordService(
+        db,
+        KIND_SPECS[kind],
+        BEHAVIOURS[kind](now) as KindBehaviour<never, never, unknown>,
+        clock,
+      );
     this.services = Object.fromEntries(
       RESOURCE_MANIFESTS.map(({ kind }) => [kind, service(kind)]),
-    ) as RecordServices;
+    ) as unknown as RecordServices;
   }
 
   get integrations(): RecordServices["integration"] {

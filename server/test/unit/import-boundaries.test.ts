@@ -23,6 +23,7 @@ const ALLOWED: Record<string, { folders: string[]; packages: RegExp }> = {
   contract: { folders: ["contract"], packages: /^zod$/ },
   openapi: { folders: ["openapi", "contract"], packages: /^zod$/ },
   storage: { folders: ["storage"], packages: /^(node:.*|pg)$/ },
+  "storage/records": { folders: ["storage"], packages: /^node:.*$/ },
   domain: { folders: ["domain", "contract", "storage"], packages: /^(node:.*|jose)$/ },
   http: { folders: ["http", "domain", "contract", "storage"], packages: /^(node:.*|fastify|zod)$/ },
   routes: {
@@ -66,4 +67,41 @@ test("provider/src imports only the shared contract from the server, and client-
     }
   }
   expect(violations).toEqual([]);
+});
+
+/** Every cycle of imports (type-only imports included) among server/src files, as paths. */
+function importCycles(): string[][] {
+  const graph = new Map<string, string[]>();
+  for (const file of sources(SRC)) {
+    const targets = importsOf(file)
+      .filter((spec) => spec.startsWith("."))
+      .map((spec) => {
+        const base = join(file, "..", spec);
+        return [`${base}.ts`, join(base, "index.ts")].find((path) => graph.has(path) || sourceSet.has(path));
+      })
+      .filter((path): path is string => path !== undefined);
+    graph.set(file, targets);
+  }
+  const cycles: string[][] = [];
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const visit = (file: string) => {
+    state.set(file, "open");
+    stack.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === "open")
+        cycles.push(stack.slice(stack.indexOf(next)).map((f) => relative(SRC, f)));
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(file, "done");
+  };
+  for (const file of graph.keys()) if (!state.has(file)) visit(file);
+  return cycles;
+}
+const sourceSet = new Set(sources(SRC));
+
+test("server/src has no import cycle (a file never imports, even for types, what imports it)", () => {
+  expect(sourceSet.size).toBeGreaterThan(50);
+  expect(importCycles()).toEqual([]);
 });

@@ -51,3 +51,6 @@ export const PULUMI_RESOURCE_MANIFESTS: readonly PulumiResourceManifest[] = RESO
 
 /** The SDK class name of a kind the Pulumi provider manages: "AuthorizationCodeGrant". */
 export type PulumiClassName = Extract<Manifests, { pulumi: PulumiManifest }>["pulumi"]["className"];
+
+/** A record of a kind as reads return it. */
+export type RecordOf<K extends ManifestKind> = z.output<ManifestOf<K>["schemas"]["record"]>;

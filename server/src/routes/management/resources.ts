@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import { type ManifestKind, RESOURCE_MANIFESTS } from "../../contract";
-import type { Clock } from "../../domain/clock";
+import { MANIFEST_BY_KIND, type ManifestKind, RESOURCE_MANIFESTS } from "../../contract";
+import type { RecordMeta } from "../../domain/records/behaviour";
+import type { RecordService } from "../../domain/records/service";
 import type { Registry } from "../../domain/registry";
 import { integrationRoutes } from "./integrations";
 import { recordRoutesOf } from "./kind-routes";
@@ -8,17 +9,24 @@ import { registerRecordRoutes } from "./records";
 import { userRoutes } from "./users";
 
 /** Kinds whose routes do more than the generic ones (routes/management/<kind>.ts). */
-const OWN_ROUTES: { [K in ManifestKind]?: (app: FastifyInstance, registry: Registry, clock: Clock) => void } =
-  {
-    integration: integrationRoutes,
-    user: userRoutes,
-  };
+const OWN_ROUTES: { [K in ManifestKind]?: (app: FastifyInstance, registry: Registry) => void } = {
+  integration: integrationRoutes,
+  user: userRoutes,
+};
 
-/** Every resource kind's routes, in the manifests' order. */
-export function resourceRoutes(app: FastifyInstance, registry: Registry, clock: Clock): void {
+/** Every resource kind's routes, in the manifests' order: its own file's, or the generic ones. */
+export function resourceRoutes(app: FastifyInstance, registry: Registry): void {
   for (const { kind } of RESOURCE_MANIFESTS) {
     const own = OWN_ROUTES[kind];
-    if (own) own(app, registry, clock);
-    else registerRecordRoutes(app, recordRoutesOf(kind, registry, clock));
+    if (own) own(app, registry);
+    else {
+      // Any kind's service, for routes whose input schema (the manifest's) validates every body.
+      const service = registry.services[kind] as unknown as RecordService<
+        { name: string },
+        RecordMeta,
+        unknown
+      >;
+      registerRecordRoutes(app, recordRoutesOf(MANIFEST_BY_KIND[kind], service));
+    }
   }
 }

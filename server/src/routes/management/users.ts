@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { USER_MANIFEST } from "../../contract";
 import { ApiError } from "../../domain/api-error";
-import type { Clock } from "../../domain/clock";
 import type { Registry } from "../../domain/registry";
 import { principalOf } from "../../http/auth";
 import { recordRoutesOf } from "./kind-routes";
@@ -18,10 +18,10 @@ async function requireAdmin(request: FastifyRequest): Promise<void> {
 }
 
 /** /users: the resource owners who log in to the authorization server. Never shows a password. */
-export function userRoutes(app: FastifyInstance, registry: Registry, clock: Clock): void {
+export function userRoutes(app: FastifyInstance, registry: Registry): void {
   // An encapsulated child: the admin check applies to these routes only. Its prefix is the parent's.
   app.register(async (scope) => {
     scope.addHook("onRequest", requireAdmin);
-    registerRecordRoutes(scope, recordRoutesOf("user", registry, clock));
+    registerRecordRoutes(scope, recordRoutesOf(USER_MANIFEST, registry.users));
   });
 }

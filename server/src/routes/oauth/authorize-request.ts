@@ -1,10 +1,10 @@
-import type { OAuthErrorCode } from "../../contract";
+import type { AuthScope, OAuthErrorCode } from "../../contract";
 import { CodeChallengeSchema } from "../../contract";
 import { type Client, findClient } from "../../domain/oauth/clients";
 import { matchRedirectUri } from "../../domain/oauth/redirects";
 import { AUTH_SCOPE } from "../../domain/records/kinds";
-import { listRecords } from "../../domain/records/store";
 import type { SqlExecutor } from "../../storage/database";
+import { listRecords } from "../../storage/records/read";
 
 /** The parameters of an authorization request that the login and consent steps carry along. */
 export const AUTHORIZE_PARAMS = [
@@ -137,8 +137,8 @@ export async function checkAuthorizeRequest(
   }
   const scopes: { name: string; description: string }[] = [];
   for (const name of requested) {
-    const { records } = await listRecords(db, AUTH_SCOPE, { filters: { name }, limit: 1 });
-    scopes.push({ name, description: String(records[0]?.fields.description ?? "") });
+    const { records } = await listRecords<AuthScope>(db, AUTH_SCOPE, { filters: { name }, limit: 1 });
+    scopes.push({ name, description: records[0]?.description ?? "" });
   }
   return {
     kind: "valid",

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { authenticateUser } from "../../domain/kinds/users";
+import { authenticateUser } from "../../domain/kinds/user-login";
 import { LoginThrottle } from "../../domain/oauth/login-throttle";
 import { createSession, SESSION_LIFETIME_SECONDS } from "../../domain/oauth/sessions";
 import type { OAuthContext } from "./context";

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { CodeVerifierSchema, TokenRequestSchema, type TokenResponse } from "../../contract";
-import { findUser } from "../../domain/kinds/users";
+import { findUser } from "../../domain/kinds/user-login";
 import type { Client } from "../../domain/oauth/clients";
 import { consumeCode, findCode } from "../../domain/oauth/codes";
 import { verifierMatches } from "../../domain/oauth/pkce";
