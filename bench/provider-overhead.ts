@@ -29,7 +29,7 @@ import { performance } from "node:perf_hooks";
 import { Pool, request } from "undici";
 import { apiBody } from "../provider/src/crud";
 import * as provider from "../provider/src/dynamic";
-import { KINDS, type KindName, SEED_INPUT } from "../provider/src/dynamic";
+import { RESOURCES_BY_CLASS, type ResourceClassName, SEED_INPUT } from "../provider/src/dynamic";
 import { DEFAULT_TIMEOUT_MS } from "../provider/src/http/client";
 import { isInterrupted, runMain } from "./lib/cleanup";
 import {
@@ -60,10 +60,10 @@ const SETTINGS = {
 /** The issue's goal: a provider read costs less than this many bare GETs of the same record. */
 const READ_GOAL = 1.5;
 
-const KIND_NAMES = Object.keys(KINDS) as KindName[];
+const KIND_NAMES = Object.keys(RESOURCES_BY_CLASS) as ResourceClassName[];
 
 /** Valid inputs of each kind with a given name (an ApiAccessPolicy refers to a built-in REST API). */
-const INPUTS: Record<KindName, (name: string) => Record<string, unknown>> = {
+const INPUTS: Record<ResourceClassName, (name: string) => Record<string, unknown>> = {
   AuthorizationCodeGrant: (name) => ({
     name,
     providerName: "Acme",
@@ -118,7 +118,7 @@ function compare(providerMs: number[], bareMs: number[]): Comparison {
 }
 
 interface KindResult {
-  kind: KindName;
+  kind: ResourceClassName;
   path: string;
   create?: Comparison;
   read?: Comparison & { goal: number; goalMet: boolean };
@@ -200,7 +200,7 @@ class BareClient {
 const RUN = randomBytes(3).toString("hex");
 
 /** A name no other operation of this run uses (scope names allow no spaces). */
-function nameOf(kind: KindName, role: string, i: number): string {
+function nameOf(kind: ResourceClassName, role: string, i: number): string {
   return `bench-po-${RUN}-${kind}-${role}${i}`;
 }
 
@@ -213,7 +213,7 @@ function timed<T>(samples: number[] | undefined, operation: () => Promise<T>): P
 }
 
 /** What Pulumi's engine hands create after check: the checked inputs with the SDK's seed. */
-async function checkedInputs(kind: KindName, role: string, i: number, samplesMs?: number[]) {
+async function checkedInputs(kind: ResourceClassName, role: string, i: number, samplesMs?: number[]) {
   const name = nameOf(kind, role, i);
   const news = { ...INPUTS[kind](name), [SEED_INPUT]: `bench/provider-overhead/${name}` };
   const result = await timed(samplesMs, () => provider.checkInputs(kind, news));
@@ -246,13 +246,13 @@ interface Created {
  * this is the warm-up.
  */
 async function runKind(
-  kind: KindName,
+  kind: ResourceClassName,
   bare: BareClient,
   count: number,
   role: string,
   into?: { check: number[]; create: number[]; post: number[]; read: number[]; get: number[]; diff: number[] },
 ): Promise<{ reportedChanges: number }> {
-  const path = KINDS[kind].path;
+  const path = RESOURCES_BY_CLASS[kind].path;
   const providerInputs: Record<string, unknown>[] = [];
   const bareBodies: Record<string, unknown>[] = [];
   for (let i = 0; i < count; i++) {
@@ -305,8 +305,12 @@ async function runKind(
   return { reportedChanges };
 }
 
-async function benchKind(kind: KindName, bare: BareClient, server: ServerProcess): Promise<KindResult> {
-  const result: KindResult = { kind, path: KINDS[kind].path };
+async function benchKind(
+  kind: ResourceClassName,
+  bare: BareClient,
+  server: ServerProcess,
+): Promise<KindResult> {
+  const result: KindResult = { kind, path: RESOURCES_BY_CLASS[kind].path };
   try {
     log(`${kind}: warm-up ${SETTINGS.warmupOperations} operations of each kind`);
     await runKind(kind, bare, SETTINGS.warmupOperations, "w");

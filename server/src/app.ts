@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from "fastify";
-import { buildOpenApiDocument, DEFAULT_KEY_RETENTION_DAYS } from "./contract";
+import { DEFAULT_KEY_RETENTION_DAYS } from "./contract";
 import { type Clock, systemClock } from "./domain/clock";
 import { KeyEncryptionKey } from "./domain/oauth/key-encryption";
 import { SigningKeys } from "./domain/oauth/keys";
@@ -10,14 +10,11 @@ import { clientErrorHandler } from "./http/client-errors";
 import { DEFAULT_HTTP_LIMITS, type HttpTimeouts, timeoutOptions } from "./http/limits";
 import { frameworkErrorHandler, installErrorHandling } from "./http/problem";
 import { type LogLevel, loggerOptions } from "./logger";
+import { buildOpenApiDocument } from "./openapi/document";
 import { healthRoutes } from "./routes/health";
-import { apiAccessPolicyRoutes } from "./routes/management/api-access-policies";
 import { auditRoutes } from "./routes/management/audit";
-import { authScopeRoutes } from "./routes/management/auth-scopes";
-import { integrationRoutes } from "./routes/management/integrations";
 import { keyRoutes } from "./routes/management/keys";
-import { restApiRoutes } from "./routes/management/rest-apis";
-import { userRoutes } from "./routes/management/users";
+import { resourceRoutes } from "./routes/management/resources";
 import { whoamiRoutes } from "./routes/management/whoami";
 import { type OAuthContext, oauthRoutes } from "./routes/oauth";
 import { oauthProblemShape, oauthRawShape } from "./routes/oauth/framework-errors";
@@ -99,12 +96,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
       api.get("/openapi.json", async () => openapi);
       api.register(async (secured) => {
         secured.addHook("onRequest", bearerAuth(options.db));
-        integrationRoutes(secured, registry);
-        authScopeRoutes(secured, registry);
-        apiAccessPolicyRoutes(secured, registry);
-        restApiRoutes(secured, registry);
+        resourceRoutes(secured, registry);
         auditRoutes(secured, options.db);
-        userRoutes(secured, registry);
         keyRoutes(secured, keys);
         whoamiRoutes(secured);
       });

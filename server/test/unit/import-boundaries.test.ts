@@ -21,6 +21,7 @@ const layer = (file: string) => relative(SRC, file).split("/")[0]!;
 /** For each folder under server/src: the folders and packages it may import. */
 const ALLOWED: Record<string, { folders: string[]; packages: RegExp }> = {
   contract: { folders: ["contract"], packages: /^zod$/ },
+  openapi: { folders: ["openapi", "contract"], packages: /^zod$/ },
   storage: { folders: ["storage"], packages: /^(node:.*|pg)$/ },
   "storage/records": { folders: ["storage"], packages: /^node:.*$/ },
   domain: { folders: ["domain", "contract", "storage"], packages: /^(node:.*|jose)$/ },
