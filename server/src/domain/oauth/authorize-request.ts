@@ -1,10 +1,10 @@
 import type { OAuthErrorCode } from "../../contract";
 import { CodeChallengeSchema } from "../../contract";
-import { type Client, findClient } from "../../domain/oauth/clients";
-import { matchRedirectUri } from "../../domain/oauth/redirects";
-import { AUTH_SCOPE } from "../../domain/records/kinds";
-import { listRecords } from "../../domain/records/store";
 import type { SqlExecutor } from "../../storage/database";
+import { AUTH_SCOPE } from "../records/kinds";
+import { listRecords } from "../records/store";
+import { type Client, findClient } from "./clients";
+import { matchRedirectUri } from "./redirects";
 
 /** The parameters of an authorization request that the login and consent steps carry along. */
 export const AUTHORIZE_PARAMS = [
@@ -150,17 +150,4 @@ export async function checkAuthorizeRequest(
     state,
     codeChallenge: challenge ?? null,
   };
-}
-
-/** The client's redirect URI with the response parameters added (its own query kept), and iss (RFC 9207). */
-export function redirectWith(
-  redirectUri: string,
-  params: Record<string, string | undefined>,
-  issuer: string,
-): string {
-  const url = new URL(redirectUri);
-  for (const [key, value] of Object.entries(params))
-    if (value !== undefined) url.searchParams.set(key, value);
-  url.searchParams.set("iss", issuer);
-  return url.toString();
 }
