@@ -151,11 +151,18 @@ describe.each(DATABASES)("token endpoint refusals on %s", (kind) => {
       ),
     ).toBe(`Code of integration ${web.id} presented by integration ${other.id}.`);
     const explicit = await code({ redirect_uri: REDIRECT_URL });
-    await refusal(
-      () => grant({ grant_type: "authorization_code", code: explicit }),
-      400,
-      invalidGrant("redirect_uri must be the one of the authorization request."),
-    );
+    const redirectMismatch = invalidGrant("redirect_uri must be the one of the authorization request.");
+    expect(
+      await refusal(() => grant({ grant_type: "authorization_code", code: explicit }), 400, redirectMismatch),
+    ).toBe("The token request left out the redirect_uri of the authorization request.");
+    const implicit = await code();
+    expect(
+      await refusal(
+        () => grant({ grant_type: "authorization_code", code: implicit, redirect_uri: `${REDIRECT_URL}/x` }),
+        400,
+        redirectMismatch,
+      ),
+    ).toBe("The authorization request named no redirect_uri; the token request named one.");
     const expiring = await code();
     clock.advance(61);
     expect(

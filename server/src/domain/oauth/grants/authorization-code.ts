@@ -28,9 +28,11 @@ function checkBindings(grant: CodeGrant, params: TokenRequest): void {
     params.redirect_uri !== grant.redirectUri
   ) {
     throw new OAuthError("invalid_grant", "redirect_uri must be the one of the authorization request.", {
-      detail: grant.redirectUriExplicit
-        ? "redirect_uri missing or another one."
-        : "redirect_uri sent, none named.",
+      detail: !grant.redirectUriExplicit
+        ? "The authorization request named no redirect_uri; the token request named one."
+        : params.redirect_uri === undefined
+          ? "The token request left out the redirect_uri of the authorization request."
+          : "The token request named another redirect_uri than the authorization request.",
     });
   }
   if (grant.codeChallenge) {
