@@ -1,9 +1,9 @@
 import type { FastifyRequest } from "fastify";
 import { ClientAuthThrottle } from "../../domain/oauth/client-auth-throttle";
 import { type Client, clientSecretMatches, findClient } from "../../domain/oauth/clients";
+import { OAuthError } from "../../domain/oauth/errors";
 import type { SqlExecutor } from "../../storage/database";
 import type { OAuthContext } from "./context";
-import { OAuthError } from "./oauth-errors";
 
 function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, " "));
@@ -31,12 +31,19 @@ async function verifyClient(
   secret: string | undefined,
 ): Promise<Client | OAuthError> {
   const client = await findClient(db, clientId);
-  if (!client) return new OAuthError("invalid_client", "Unknown client or wrong secret.");
+  if (!client)
+    return new OAuthError("invalid_client", "Unknown client or wrong secret.", {
+      detail: "No integration has this client_id.",
+    });
   if (client.publicClient) {
     if (secret !== undefined)
-      return new OAuthError("invalid_client", "A public client has no secret; send only client_id.");
+      return new OAuthError("invalid_client", "A public client has no secret; send only client_id.", {
+        detail: `Integration ${client.id} is public and was sent a secret.`,
+      });
   } else if (secret === undefined || !(await clientSecretMatches(db, client, secret))) {
-    return new OAuthError("invalid_client", "Unknown client or wrong secret.");
+    return new OAuthError("invalid_client", "Unknown client or wrong secret.", {
+      detail: `Integration ${client.id}: ${secret === undefined ? "no secret sent" : "wrong secret"}.`,
+    });
   }
   return client;
 }
@@ -80,11 +87,13 @@ export async function authenticateClient(
     throw new OAuthError(
       "invalid_client",
       `Too many failed client authentications for this client or from this address; try again in ${limit.retryAfter} second(s).`,
-      429,
-      limit.retryAfter,
+      { status: 429, retryAfter: limit.retryAfter },
     );
   }
   if (client instanceof OAuthError) throw client;
-  if (!client.active) throw new OAuthError("invalid_client", "The client is inactive.");
+  if (!client.active)
+    throw new OAuthError("invalid_client", "The client is inactive.", {
+      detail: `Integration ${client.id} is inactive.`,
+    });
   return client;
 }

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { OAuthError } from "../../domain/oauth/errors";
 
 /**
  * A parsed application/x-www-form-urlencoded body: a repeated parameter keeps every value. A
@@ -63,4 +64,16 @@ export function singleValued(
     else if (values.length === 1) params[name] = values[0]!;
   }
   return repeated === undefined ? { params } : { params, repeated };
+}
+
+/**
+ * The parameters of a token, introspection or revocation request: a form body only (RFC 6749
+ * §4.1.3, RFC 7662 §2.1, RFC 7009 §2.1), no parameter repeated (§3.1); else invalid_request.
+ */
+export function oauthForm(request: FastifyRequest, known: readonly string[]): Record<string, string> {
+  if (!isForm(request.headers["content-type"]))
+    throw new OAuthError("invalid_request", "Send the parameters as application/x-www-form-urlencoded.");
+  const { params, repeated } = singleValued(request.body, known);
+  if (repeated) throw new OAuthError("invalid_request", `The parameter ${repeated} is repeated.`);
+  return params;
 }

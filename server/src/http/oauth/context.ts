@@ -1,4 +1,5 @@
 import type { Clock } from "../../domain/clock";
+import type { GrantContext } from "../../domain/oauth/grants";
 import type { SigningKeys } from "../../domain/oauth/keys";
 import type { TokenContext } from "../../domain/oauth/tokens";
 import type { PasswordCheck } from "../../domain/passwords";
@@ -19,6 +20,11 @@ export interface OAuthContext {
 
 export function tokenContext(ctx: OAuthContext, db: TokenContext["db"] = ctx.db): TokenContext {
   return { db, clock: ctx.clock, keys: ctx.keys, issuer: ctx.issuer() };
+}
+
+/** The same, with the database whose transactions a grant needs. */
+export function grantContext(ctx: OAuthContext): GrantContext {
+  return { ...tokenContext(ctx), db: ctx.db };
 }
 
 export function isHttps(ctx: OAuthContext): boolean {

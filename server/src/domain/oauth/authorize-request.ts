@@ -1,21 +1,13 @@
 import type { AuthScope, OAuthErrorCode } from "../../contract";
 import { CodeChallengeSchema } from "../../contract";
-import { type Client, findClient } from "../../domain/oauth/clients";
-import { matchRedirectUri } from "../../domain/oauth/redirects";
-import { AUTH_SCOPE } from "../../domain/records/kinds";
 import type { SqlExecutor } from "../../storage/database";
 import { listRecords } from "../../storage/records/read";
+import { AUTH_SCOPE } from "../records/kinds";
+import { type Client, findClient } from "./clients";
+import { matchRedirectUri } from "./redirects";
 
 /** The parameters of an authorization request that the login and consent steps carry along. */
-export const AUTHORIZE_PARAMS = [
-  "response_type",
-  "client_id",
-  "redirect_uri",
-  "scope",
-  "state",
-  "code_challenge",
-  "code_challenge_method",
-] as const;
+export { AUTHORIZE_PARAMS } from "../../contract";
 
 export type AuthorizeOutcome =
   /** Shown as a page; never redirected, since the client or redirect URI cannot be trusted. */
@@ -150,17 +142,4 @@ export async function checkAuthorizeRequest(
     state,
     codeChallenge: challenge ?? null,
   };
-}
-
-/** The client's redirect URI with the response parameters added (its own query kept), and iss (RFC 9207). */
-export function redirectWith(
-  redirectUri: string,
-  params: Record<string, string | undefined>,
-  issuer: string,
-): string {
-  const url = new URL(redirectUri);
-  for (const [key, value] of Object.entries(params))
-    if (value !== undefined) url.searchParams.set(key, value);
-  url.searchParams.set("iss", issuer);
-  return url.toString();
 }

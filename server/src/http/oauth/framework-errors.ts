@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ErrorCode } from "../../contract";
 import type { ApiError } from "../../domain/api-error";
-import type { RawAnswer } from "../../http/client-errors";
-import { OAuthError, sendOAuthError } from "./oauth-errors";
+import { OAuthError } from "../../domain/oauth/errors";
+import type { RawAnswer } from "../client-errors";
 import { sendErrorPage } from "./pages/error-page";
+import { sendOAuthError } from "./send-error";
 
 /** The endpoints that answer RFC 6749 §5.2 JSON errors, and the methods they take. */
 const JSON_ENDPOINTS: Record<string, string> = {
@@ -47,13 +48,14 @@ function pathOf(url: string): string {
  * full: retry), server_error for other 5xx, else invalid_request (400, or 405 for a method).
  */
 function asOAuthError(problem: ApiError): OAuthError {
-  if (problem.status === 503) return new OAuthError("temporarily_unavailable", problem.detail, 503);
-  if (problem.status >= 500) return new OAuthError("server_error", SERVER_ERROR, 500);
-  return new OAuthError(
-    "invalid_request",
-    DESCRIPTIONS[problem.code] ?? MALFORMED,
-    problem.code === "ROUTE_NOT_FOUND" ? 405 : 400,
-  );
+  const detail = `problem ${problem.code}`;
+  if (problem.status === 503)
+    return new OAuthError("temporarily_unavailable", problem.detail, { status: 503, detail });
+  if (problem.status >= 500) return new OAuthError("server_error", SERVER_ERROR, { status: 500, detail });
+  return new OAuthError("invalid_request", DESCRIPTIONS[problem.code] ?? MALFORMED, {
+    status: problem.code === "ROUTE_NOT_FOUND" ? 405 : 400,
+    detail,
+  });
 }
 
 /**
@@ -87,6 +89,6 @@ export function oauthRawShape(path: string, problem: ApiError): RawAnswer | unde
     status: error.status,
     contentType: "application/json; charset=utf-8",
     headers: { "cache-control": "no-store", pragma: "no-cache" },
-    body: JSON.stringify({ error: error.error, error_description: error.description }),
+    body: JSON.stringify(error.body()),
   };
 }
