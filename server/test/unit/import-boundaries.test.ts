@@ -24,6 +24,7 @@ const ALLOWED: Record<string, { folders: string[]; packages: RegExp }> = {
   storage: { folders: ["storage"], packages: /^(node:.*|pg)$/ },
   "storage/records": { folders: ["storage"], packages: /^node:.*$/ },
   domain: { folders: ["domain", "contract", "storage"], packages: /^(node:.*|jose)$/ },
+  "domain/oauth/keys": { folders: ["domain", "contract", "storage"], packages: /^node:.*$/ },
   http: { folders: ["http", "domain", "contract", "storage"], packages: /^(node:.*|fastify|zod)$/ },
   routes: {
     folders: ["routes", "http", "domain", "contract", "storage"],
