@@ -1,8 +1,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { DEFAULT_KEY_RETENTION_DAYS } from "./contract";
 import { type Clock, systemClock } from "./domain/clock";
-import { KeyEncryptionKey } from "./domain/oauth/key-encryption";
-import { SigningKeys } from "./domain/oauth/keys";
+import { KeyEncryptionKey, SigningKeys } from "./domain/oauth/keys";
 import type { PasswordCheck } from "./domain/passwords";
 import { Registry } from "./domain/registry";
 import { bearerAuth } from "./http/auth";

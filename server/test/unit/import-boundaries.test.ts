@@ -28,6 +28,7 @@ const ALLOWED: Record<string, { folders: string[]; packages: RegExp }> = {
   "storage/records": { folders: ["storage"], packages: /^node:.*$/ },
   domain: { folders: ["domain", "contract", "storage"], packages: /^(node:.*|jose)$/ },
   "domain/oauth/grants": { folders: ["domain", "contract", "storage"], packages: /^node:.*$/ },
+  "domain/oauth/keys": { folders: ["domain", "contract", "storage"], packages: /^node:.*$/ },
   http: { folders: ["http", "domain", "contract", "storage"], packages: /^(node:.*|fastify|zod)$/ },
   "http/oauth": { folders: ["http", "domain", "contract", "storage"], packages: /^(node:.*|fastify)$/ },
   routes: {

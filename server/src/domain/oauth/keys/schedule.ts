@@ -1,4 +1,4 @@
-import type { SigningKeys } from "./keys";
+import type { SigningKeys } from "./signing-keys";
 
 /** How often the schedule checks the active key's age. */
 export const ROTATION_CHECK_INTERVAL_MS = 60 * 60 * 1000;

@@ -1,29 +1,28 @@
-import type { Database, SqlExecutor } from "../../storage/database";
-import { isSealed, KeyEncryptionError, type KeyEncryptionKey, sealedBy } from "./key-encryption";
+import type { Database } from "../../../storage/database";
+import {
+  lockSigningKeys,
+  readPrivateJwks,
+  replacePrivateJwk,
+  type StoredPrivateJwk,
+} from "../../../storage/signing-keys";
+import { isSealed, KeyEncryptionError, type KeyEncryptionKey, sealedBy } from "./encryption";
 
 /**
  * The signing_keys rows as a whole under a key-encryption key (KEK): sealing clear rows left by an
  * older version, checking at start that the KEK opens every row, and re-encrypting under a new KEK.
  * Each runs in one transaction, so a row is never half-moved and a failure changes nothing.
  */
-interface StoredKey extends Record<string, unknown> {
-  kid: string;
-  private_jwk: string;
-}
-
-const readAll = (ex: SqlExecutor) =>
-  ex.query<StoredKey>("SELECT kid, private_jwk FROM signing_keys ORDER BY created_at, kid");
 
 /** The ids of the KEKs that sealed stored keys (empty when there are none, or only clear ones). */
 export async function sealingKeyIds(db: Database): Promise<string[]> {
   const ids = new Set<string>();
-  for (const row of await readAll(db))
+  for (const row of await readPrivateJwks(db))
     if (isSealed(row.private_jwk)) ids.add(sealedBy(row.private_jwk) ?? "?");
   return [...ids];
 }
 
 /** Opens a sealed row or throws a KeyEncryptionError that names `source`, the kid and what to do. */
-function openRow(kek: KeyEncryptionKey, row: StoredKey, source: string): string {
+function openRow(kek: KeyEncryptionKey, row: StoredPrivateJwk, source: string): string {
   try {
     return kek.open(row.kid, row.private_jwk);
   } catch (error) {
@@ -43,17 +42,13 @@ function openRow(kek: KeyEncryptionKey, row: StoredKey, source: string): string 
  */
 export async function sealSigningKeys(db: Database, kek: KeyEncryptionKey, source: string): Promise<number> {
   return db.transaction(async (tx) => {
-    const rows = await readAll(tx);
+    const rows = await readPrivateJwks(tx);
     for (const row of rows) if (isSealed(row.private_jwk)) openRow(kek, row, source);
     let sealed = 0;
     for (const row of rows) {
       if (isSealed(row.private_jwk)) continue;
       // Conditional on the clear text, so that of two processes sealing at once only one writes.
-      const { rowCount } = await tx.execute(
-        "UPDATE signing_keys SET private_jwk = ? WHERE kid = ? AND private_jwk = ?",
-        [kek.seal(row.kid, row.private_jwk), row.kid, row.private_jwk],
-      );
-      sealed += rowCount;
+      sealed += await replacePrivateJwk(tx, row.kid, row.private_jwk, kek.seal(row.kid, row.private_jwk));
     }
     return sealed;
   });
@@ -71,14 +66,11 @@ export async function reencryptSigningKeys(
 ): Promise<number> {
   return db.transaction(async (tx) => {
     // PostgreSQL: no rotation by another process may add a row under the old KEK meanwhile.
-    if (db.dialect === "postgres") await tx.execute("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE");
-    const rows = await readAll(tx);
+    await lockSigningKeys(db, tx);
+    const rows = await readPrivateJwks(tx);
     for (const row of rows) {
       const clear = isSealed(row.private_jwk) ? openRow(from, row, source) : row.private_jwk;
-      const { rowCount } = await tx.execute(
-        "UPDATE signing_keys SET private_jwk = ? WHERE kid = ? AND private_jwk = ?",
-        [to.seal(row.kid, clear), row.kid, row.private_jwk],
-      );
+      const rowCount = await replacePrivateJwk(tx, row.kid, row.private_jwk, to.seal(row.kid, clear));
       if (rowCount !== 1) throw new Error(`the signing key ${row.kid} changed during the re-encryption`);
     }
     return rows.length;
