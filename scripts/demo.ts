@@ -4,12 +4,12 @@
 // grant with PKCE, headless), calls a sample REST API with the token, previews a change as a pull
 // request would show it, detects drift with the scheduled job's script and a read-only token,
 // restores the declared state, destroys the stack, prints a summary and stops the server.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { request } from "undici";
 import { headlessLogin } from "./demo-login";
+import { freePort, waitReady } from "./lib/net";
 import { offlineEnv, REPO_ROOT, run } from "./pulumi/cli";
 import { PulumiStack } from "./pulumi/stack";
 
@@ -17,32 +17,6 @@ const SERVER_CLI = join(REPO_ROOT, "dist", "server", "src", "cli.js");
 const PREVIEW_COMMENT = join(REPO_ROOT, "examples", "ci", "preview-comment.ts");
 const DRIFT_CHECK = join(REPO_ROOT, "examples", "ci", "drift-check.ts");
 const REDIRECT = "https://app.example.com/oauth/callback";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(base: string, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
-    try {
-      const res = await request(`${base}/readyz`);
-      await res.body.dump();
-      if (res.statusCode === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("server did not become ready in 10 s");
-}
 
 const mask = (secret: string) => `${secret.slice(0, 4)}…(${secret.length} characters)`;
 const indent = (text: string) =>
@@ -89,7 +63,10 @@ async function main() {
   const summary: string[] = [];
   try {
     step(`Starting the reference server on SQLite (${database.slice(REPO_ROOT.length + 1)}), port ${port}`);
-    await waitReady(base, child);
+    await waitReady(`${base}/readyz`, {
+      timeoutMs: 10_000,
+      exited: () => (child.exitCode === null ? undefined : `code ${child.exitCode}`),
+    });
     const adminToken = readFileSync(tokenFile, "utf8").trim();
     const viewerToken = execFileSync(
       process.execPath,

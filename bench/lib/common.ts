@@ -1,10 +1,11 @@
 // Small helpers the benchmarks share: settings from the environment, logging, free ports, child
 // commands, package versions and Markdown tables.
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import { join, resolve } from "node:path";
+
+export { exec as run, messageOf } from "../../scripts/lib/exec";
+export { freePort } from "../../scripts/lib/net";
 
 /** Every server a benchmark starts listens here, and every load it sends goes here. */
 export const HOST = "127.0.0.1";
@@ -34,46 +35,12 @@ export function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
 
 export function round(value: number, digits = 2): number {
   return Number(value.toFixed(digits));
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", fail);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => (port ? done(port) : fail(new Error("could not determine a free TCP port"))));
-    });
-  });
-}
-
-export function run(command: string, args: string[], cwd?: string): Promise<string> {
-  return new Promise((done, fail) => {
-    execFile(command, args, { cwd, encoding: "utf8", timeout: 120_000 }, (error, stdout, stderr) => {
-      if (error) {
-        const output = `${stdout}${stderr}`.trim();
-        fail(
-          new Error(
-            `\`${[command, ...args].join(" ")}\` failed: ${error.message}${output ? `\n${output}` : ""}`,
-          ),
-        );
-      } else {
-        done(stdout);
-      }
-    });
-  });
 }
 
 export function packageVersion(name: string): string {

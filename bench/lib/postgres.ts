@@ -1,15 +1,23 @@
 // PostgreSQL for the benchmarks: a throwaway cluster in a temporary folder (initdb defaults, fsync
 // on), or a fresh database on BENCH_DATABASE_URL's server; either goes away at the end.
 import { randomBytes } from "node:crypto";
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
+import {
+  type ClusterFiles,
+  postmasterPid as clusterPostmasterPid,
+  findPostgresBinDir,
+  handOverDir,
+  initCluster,
+  POSTGRES_ROOT,
+  startOnFreePort,
+  stopPostmaster,
+} from "../../scripts/lib/postgres-cluster";
 import { onCleanup } from "./cleanup";
-import { freePort, HOST, messageOf, run } from "./common";
+import { HOST, messageOf } from "./common";
 import { processTreeCpuSeconds } from "./procfs";
-
-const POSTGRES_ROOT = "/usr/lib/postgresql";
 
 export interface PostgresTarget {
   url: string;
@@ -28,30 +36,6 @@ let postmasterPid: number | undefined;
 /** CPU seconds used so far by the cluster this bench started (postmaster and backends), if any. */
 export function postgresCpuSeconds(): number | undefined {
   return postmasterPid === undefined ? undefined : processTreeCpuSeconds(postmasterPid);
-}
-
-function findPostgresBinDir(): string {
-  let best: { version: number; dir: string } | undefined;
-  let names: string[] = [];
-  try {
-    names = readdirSync(POSTGRES_ROOT);
-  } catch {
-    // none installed
-  }
-  for (const name of names) {
-    const version = Number.parseFloat(name);
-    const dir = join(POSTGRES_ROOT, name, "bin");
-    if (!Number.isFinite(version) || !existsSync(join(dir, "initdb")) || !existsSync(join(dir, "pg_ctl")))
-      continue;
-    if (!best || version > best.version) best = { version, dir };
-  }
-  if (!best) {
-    throw new Error(
-      `no PostgreSQL binaries (initdb, pg_ctl) under ${POSTGRES_ROOT}/<version>/bin: run scripts/ensure-postgres.sh, ` +
-        "set BENCH_DATABASE_URL, or leave postgres out of BENCH_TARGETS",
-    );
-  }
-  return best.dir;
 }
 
 const REPORTED_POSTGRES_SETTINGS = [
@@ -112,56 +96,30 @@ export async function externalPostgres(serverUrl: string): Promise<PostgresTarge
 
 /** A throwaway cluster in a temporary folder: initdb defaults, fsync on. */
 export async function throwawayPostgres(): Promise<PostgresTarget> {
-  const binDir = findPostgresBinDir();
-  const asPostgresUser = process.getuid?.() === 0;
-  const pg = (tool: string, args: string[], cwd: string) =>
-    asPostgresUser
-      ? run("runuser", ["-u", "postgres", "--", join(binDir, tool), ...args], cwd)
-      : run(join(binDir, tool), args, cwd);
-
+  const binDir = findPostgresBinDir(
+    `no PostgreSQL binaries (initdb, pg_ctl) under ${POSTGRES_ROOT}/<version>/bin: run scripts/ensure-postgres.sh, ` +
+      "set BENCH_DATABASE_URL, or leave postgres out of BENCH_TARGETS",
+  );
   const dir = mkdtempSync(join(os.tmpdir(), "inbound-oauth-bench-pg-"));
-  const dataDir = join(dir, "data");
-  let started = false;
+  const files: ClusterFiles = {
+    dir,
+    dataDir: join(dir, "data"),
+    binDir,
+    asPostgresUser: process.getuid?.() === 0,
+  };
   const remove = onCleanup("stop the PostgreSQL cluster", async () => {
     postmasterPid = undefined;
     try {
-      if (started || existsSync(join(dataDir, "postmaster.pid"))) {
-        await pg("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"], dir);
-      }
+      await stopPostmaster(files);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  if (asPostgresUser) {
-    const uid = Number((await run("id", ["-u", "postgres"])).trim());
-    const gid = Number((await run("id", ["-g", "postgres"])).trim());
-    chownSync(dir, uid, gid);
-  }
-  // --no-sync only skips initdb's own fsync of the new files; the server runs with fsync on.
-  await pg("initdb", ["-D", dataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"], dir);
-  let port = 0;
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3 && !started; attempt++) {
-    port = await freePort();
-    const options = [`-p ${port}`, `-k ${dir}`, `-c listen_addresses=${HOST}`].join(" ");
-    try {
-      await pg("pg_ctl", ["-w", "-D", dataDir, "-o", options, "-l", join(dir, "log"), "start"], dir);
-      started = true;
-    } catch (error) {
-      lastError = error;
-      if (existsSync(join(dataDir, "postmaster.pid"))) break;
-    }
-  }
-  if (!started) {
-    let tail = "";
-    try {
-      tail = readFileSync(join(dir, "log"), "utf8").trim().split("\n").slice(-20).join("\n");
-    } catch {
-      // no log
-    }
-    throw new Error(`could not start PostgreSQL: ${messageOf(lastError)}\n${tail}`);
-  }
-  postmasterPid = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]) || undefined;
+  await handOverDir(files, "Or set BENCH_DATABASE_URL.");
+  await initCluster(files);
+  // The server keeps initdb's defaults (fsync on); --no-sync only skipped initdb's own fsync.
+  const port = await startOnFreePort(files, [], "could not start PostgreSQL");
+  postmasterPid = clusterPostmasterPid(files);
   const adminUrl = `postgres://postgres@${HOST}:${port}/postgres`;
   await withClient(adminUrl, (client) => client.query("CREATE DATABASE inbound_oauth_bench"));
   const url = `postgres://postgres@${HOST}:${port}/inbound_oauth_bench`;

@@ -1,7 +1,8 @@
 // Servers under test, each a child Node process on a free port of 127.0.0.1.
 import { type ChildProcess, spawn } from "node:child_process";
+import { waitReady } from "../../scripts/lib/net";
 import { onCleanup } from "./cleanup";
-import { freePort, HOST, messageOf, REPO, sleep } from "./common";
+import { freePort, HOST, messageOf, REPO } from "./common";
 import { peakRssBytes } from "./procfs";
 
 export interface ServerProcess {
@@ -89,7 +90,13 @@ export async function startServer(
     };
 
     try {
-      await waitUntilReady(`${url}${readyPath}`, child);
+      await waitReady(`${url}${readyPath}`, {
+        timeoutMs: 60_000,
+        exited: () =>
+          child.exitCode === null && child.signalCode === null
+            ? undefined
+            : `${child.exitCode ?? child.signalCode}`,
+      });
       return server;
     } catch (error) {
       lastError = new Error(
@@ -101,24 +108,4 @@ export async function startServer(
     }
   }
   throw lastError;
-}
-
-async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  let last = "no answer yet";
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the process exited (${child.exitCode ?? child.signalCode}) before it was ready`);
-    }
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      const body = await response.text();
-      if (response.ok) return;
-      last = `${response.status} ${body.slice(0, 200)}`;
-    } catch (error) {
-      last = messageOf(error);
-    }
-    await sleep(100);
-  }
-  throw new Error(`GET ${url} did not answer 2xx within 60 s (last: ${last})`);
 }

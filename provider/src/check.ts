@@ -1,5 +1,5 @@
 import { fieldErrors } from "../../server/src/contract";
-import type { ResourceKind } from "./resources";
+import type { ProviderResource } from "./resources";
 import { containsUnknown } from "./unknowns";
 
 export interface CheckFailure {
@@ -17,7 +17,7 @@ export interface CheckResult {
  * returns every failure with its property path and a reason a person can act on. No network.
  * Inputs not known yet (previews) are left as they are and checked once they are known.
  */
-export function check(kind: ResourceKind, news: Record<string, unknown>): CheckResult {
+export function check(kind: ProviderResource, news: Record<string, unknown>): CheckResult {
   const failures: CheckFailure[] = [];
   const { adopt, ...inputs } = news;
   if (adopt !== undefined && typeof adopt !== "boolean" && !containsUnknown(adopt)) {

@@ -4,7 +4,7 @@ import { secretFingerprint } from "./fingerprint";
 import type { ManagementClient } from "./http/client";
 import { hasCode, ManagementError } from "./http/errors";
 import { idempotencyKey } from "./http/idempotency-key";
-import { AUTHORIZATION_CODE_GRANT, PROVIDER_INPUTS, type ResourceKind } from "./resources";
+import { AUTHORIZATION_CODE_GRANT_RESOURCE, PROVIDER_INPUTS, type ProviderResource } from "./resources";
 
 /** A record as the management API returns it (plus clientSecret when this provider knows it). */
 export type ApiRecord = Record<string, unknown> & { id: string; name: string; version: number };
@@ -28,9 +28,9 @@ const META = new Set(["id", "version", "createdAt", "updatedAt", "clientSecretFi
  * anyone reaches (each link is one replayed POST and one GET).
  */
 export const MAX_KEY_CHAIN = 1000;
-const typeName = (kind: ResourceKind) => kind.token.split(":").pop() ?? kind.token;
-const itemPath = (kind: ResourceKind, id: string) => `${kind.path}/${encodeURIComponent(id)}`;
-const isSecretKey = (kind: ResourceKind, key: string) => kind.secretInputs.includes(key);
+const typeName = (kind: ProviderResource) => kind.className;
+const itemPath = (kind: ProviderResource, id: string) => `${kind.path}/${encodeURIComponent(id)}`;
+const isSecretKey = (kind: ProviderResource, key: string) => kind.secretInputs.includes(key);
 const PROVIDER_ONLY = new Set<string>(PROVIDER_INPUTS);
 
 /** What is sent to the server: the inputs without provider-only ones (adopt) and without unset values. */
@@ -42,7 +42,7 @@ export function apiBody(inputs: Record<string, unknown>): Record<string, unknown
 
 /** The properties whose values differ between two records (set-like lists as sets; secrets skipped). */
 export function changedProperties(
-  kind: ResourceKind,
+  kind: ProviderResource,
   live: Record<string, unknown>,
   desired: Record<string, unknown>,
 ) {
@@ -55,7 +55,7 @@ export function changedProperties(
 }
 
 /** The record, or undefined when it no longer exists. */
-export async function readRecord(client: ManagementClient, kind: ResourceKind, id: string) {
+export async function readRecord(client: ManagementClient, kind: ProviderResource, id: string) {
   try {
     return (await client.get<ApiRecord>(itemPath(kind, id))).body;
   } catch (error) {
@@ -79,7 +79,7 @@ export async function readRecord(client: ManagementClient, kind: ResourceKind, i
  */
 export async function createRecord(
   client: ManagementClient,
-  kind: ResourceKind,
+  kind: ProviderResource,
   inputs: Record<string, unknown>,
   options: { seed: string },
 ): Promise<CreateResult> {
@@ -112,7 +112,7 @@ export async function createRecord(
   }
 }
 
-function nameTaken(kind: ResourceKind, name: string, cause: ManagementError): ManagementError {
+function nameTaken(kind: ProviderResource, name: string, cause: ManagementError): ManagementError {
   return new ManagementError({
     code: cause.code,
     status: cause.status,
@@ -134,7 +134,7 @@ function nameTaken(kind: ResourceKind, name: string, cause: ManagementError): Ma
  */
 export async function updateRecord(
   client: ManagementClient,
-  kind: ResourceKind,
+  kind: ProviderResource,
   id: string,
   inputs: Record<string, unknown>,
   options: { previous?: Record<string, unknown> } = {},
@@ -147,7 +147,9 @@ export async function updateRecord(
     });
     const live = read.body;
     const body = apiBody(inputs);
-    const secret = knownSecret(kind, body, options.previous) ?? secretForNowConfidential(kind, body, live);
+    const secret =
+      knownSecret(kind, body, options.previous) ??
+      secretForNowConfidential(kind, body, live, options.previous);
     if (secret !== undefined) body.clientSecret = secret;
     const overwritten = changedProperties(kind, live, body);
     if (secret !== undefined && secretFingerprint(secret) !== live.clientSecretFingerprint)
@@ -167,7 +169,11 @@ export async function updateRecord(
 }
 
 /** The client secret the record should have and Pulumi knows: the declared one, else the one generated earlier. */
-function knownSecret(kind: ResourceKind, body: Record<string, unknown>, previous?: Record<string, unknown>) {
+function knownSecret(
+  kind: ProviderResource,
+  body: Record<string, unknown>,
+  previous?: Record<string, unknown>,
+) {
   if (!kind.secretInputs.includes("clientSecret") || body.publicClient === true) return undefined;
   if (typeof body.clientSecret === "string") return body.clientSecret;
   const earlier = previous?.clientSecret;
@@ -177,15 +183,27 @@ function knownSecret(kind: ResourceKind, body: Record<string, unknown>, previous
 /**
  * A public client made confidential needs a secret, which the server takes only from the request:
  * when the program declares none, the provider generates one (256 bits, as the server would) and
- * sends it, so Pulumi holds it as the clientSecret output.
+ * sends it, so Pulumi holds it as the clientSecret output. A client the state still records as
+ * public gets one too when the server already has a secret: the update that sent it was applied but
+ * its answer lost, so nobody holds that secret.
  */
-function secretForNowConfidential(kind: ResourceKind, body: Record<string, unknown>, live: ApiRecord) {
+function secretForNowConfidential(
+  kind: ProviderResource,
+  body: Record<string, unknown>,
+  live: ApiRecord,
+  previous?: Record<string, unknown>,
+) {
   if (!kind.secretInputs.includes("clientSecret") || body.publicClient === true) return undefined;
-  return live.clientSecretFingerprint === null ? randomBytes(32).toString("base64url") : undefined;
+  const wasPublic = live.clientSecretFingerprint === null || previous?.publicClient === true;
+  return wasPublic ? randomBytes(32).toString("base64url") : undefined;
 }
 
 /** Deletes the record; one already gone is fine. Deletion protection is explained, not just reported. */
-export async function deleteRecord(client: ManagementClient, kind: ResourceKind, id: string): Promise<void> {
+export async function deleteRecord(
+  client: ManagementClient,
+  kind: ProviderResource,
+  id: string,
+): Promise<void> {
   try {
     await client.delete(itemPath(kind, id));
   } catch (error) {
@@ -202,8 +220,12 @@ export async function deleteRecord(client: ManagementClient, kind: ResourceKind,
 }
 
 /** The resource's outputs: the record, and for an integration the OAuth endpoints its clients use. */
-export function toOutputs(kind: ResourceKind, record: ApiRecord, endpoint: string): Record<string, unknown> {
-  if (kind.token !== AUTHORIZATION_CODE_GRANT.token) return { ...record };
+export function toOutputs(
+  kind: ProviderResource,
+  record: ApiRecord,
+  endpoint: string,
+): Record<string, unknown> {
+  if (kind.token !== AUTHORIZATION_CODE_GRANT_RESOURCE.token) return { ...record };
   const base = endpoint.replace(/\/+$/, "");
   return {
     ...record,
@@ -220,7 +242,7 @@ export function toOutputs(kind: ResourceKind, record: ApiRecord, endpoint: strin
  * is kept only while the live fingerprint still matches it; provider-only inputs (adopt) and a
  * server-chosen clientId (not declared before) are carried over as they were.
  */
-export function toInputs(kind: ResourceKind, record: ApiRecord, previous: Record<string, unknown> = {}) {
+export function toInputs(kind: ProviderResource, record: ApiRecord, previous: Record<string, unknown> = {}) {
   const inputs: Record<string, unknown> = {};
   for (const key of Object.keys(kind.fields.shape)) {
     if (isSecretKey(kind, key) || (kind.replaceOnChanges.includes(key) && previous[key] === undefined))

@@ -1,6 +1,6 @@
 import { sameProperty } from "./compare";
 import { secretFingerprint } from "./fingerprint";
-import { PROVIDER_INPUTS, type ResourceKind } from "./resources";
+import { PROVIDER_INPUTS, type ProviderResource } from "./resources";
 import { containsUnknown } from "./unknowns";
 
 export interface DiffResult {
@@ -25,7 +25,7 @@ export interface DiffResult {
  * showed, so an out-of-band rotation found by refresh is put back.
  */
 export function diff(
-  kind: ResourceKind,
+  kind: ProviderResource,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): DiffResult {

@@ -6,19 +6,15 @@ import { createRecord, deleteRecord, readRecord, toInputs, toOutputs, updateReco
 import { diff } from "./diff";
 import { ManagementClient } from "./http/client";
 import { identityLine, whoami } from "./identity";
-import { API_ACCESS_POLICY, AUTH_SCOPE, AUTHORIZATION_CODE_GRANT, type ResourceKind } from "./resources";
+import { RESOURCES_BY_CLASS, type ResourceClassName } from "./resources";
 
 /**
  * The dynamic provider's operations, loaded by name in Pulumi's dynamic-provider host (the SDK's
  * provider objects only `require` this module), so no credential or server code is ever serialized
- * into the program's state. The host calls configure once per kind with the stack's config.
+ * into the program's state. The host calls configure once per kind with the stack's config; every
+ * other operation names the resource by its class name (a key of RESOURCES_BY_CLASS).
  */
-export const KINDS = {
-  AuthorizationCodeGrant: AUTHORIZATION_CODE_GRANT,
-  AuthScope: AUTH_SCOPE,
-  ApiAccessPolicy: API_ACCESS_POLICY,
-} as const satisfies Record<string, ResourceKind>;
-export type KindName = keyof typeof KINDS;
+export { RESOURCES_BY_CLASS, type ResourceClassName };
 
 /** An input the SDK adds to every resource: its project, stack and name, which seed idempotent creates. */
 export const SEED_INPUT = "__resource";
@@ -100,22 +96,22 @@ function withoutSeed(inputs: Record<string, unknown>): Record<string, unknown> {
 }
 
 export async function checkInputs(
-  kind: KindName,
+  kind: ResourceClassName,
   news: Record<string, unknown>,
 ): Promise<dynamic.CheckResult> {
-  const result = check(KINDS[kind], withoutSeed(news));
+  const result = check(RESOURCES_BY_CLASS[kind], withoutSeed(news));
   const inputs =
     news[SEED_INPUT] === undefined ? result.inputs : { ...result.inputs, [SEED_INPUT]: news[SEED_INPUT] };
   return result.failures.length ? { inputs, failures: result.failures } : { inputs };
 }
 
 export async function diffInputs(
-  kind: KindName,
+  kind: ResourceClassName,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): Promise<dynamic.DiffResult> {
   const { changes, replaces, stables, deleteBeforeReplace } = diff(
-    KINDS[kind],
+    RESOURCES_BY_CLASS[kind],
     withoutSeed(olds),
     withoutSeed(news),
   );
@@ -128,17 +124,20 @@ export async function diffInputs(
  */
 const DECLARED = "__declared";
 
-function declared(kind: KindName, inputs: Record<string, unknown>): string[] {
-  const optional = [...KINDS[kind].replaceOnChanges, ...KINDS[kind].secretInputs];
+function declared(kind: ResourceClassName, inputs: Record<string, unknown>): string[] {
+  const optional = [...RESOURCES_BY_CLASS[kind].replaceOnChanges, ...RESOURCES_BY_CLASS[kind].secretInputs];
   return optional.filter((key) => inputs[key] !== undefined);
 }
 
-export async function create(kind: KindName, inputs: Record<string, unknown>): Promise<dynamic.CreateResult> {
+export async function create(
+  kind: ResourceClassName,
+  inputs: Record<string, unknown>,
+): Promise<dynamic.CreateResult> {
   const { client, endpoint } = await connection();
   const seed = String(inputs[SEED_INPUT] ?? "");
-  const { record } = await createRecord(client, KINDS[kind], withoutSeed(inputs), { seed });
+  const { record } = await createRecord(client, RESOURCES_BY_CLASS[kind], withoutSeed(inputs), { seed });
   const outs = {
-    ...toOutputs(KINDS[kind], record, endpoint),
+    ...toOutputs(RESOURCES_BY_CLASS[kind], record, endpoint),
     ...provided(inputs),
     [DECLARED]: declared(kind, inputs),
   };
@@ -146,53 +145,62 @@ export async function create(kind: KindName, inputs: Record<string, unknown>): P
 }
 
 export async function read(
-  kind: KindName,
+  kind: ResourceClassName,
   id: string,
   props: Record<string, unknown>,
 ): Promise<dynamic.ReadResult> {
   const { client, endpoint } = await connection();
-  const record = await readRecord(client, KINDS[kind], id);
+  const record = await readRecord(client, RESOURCES_BY_CLASS[kind], id);
   if (!record) return {};
   const known = typeof props.clientSecret === "string" ? { clientSecret: props.clientSecret } : {};
   const wasDeclared = Array.isArray(props[DECLARED]) ? (props[DECLARED] as string[]) : [];
   const previousInputs = { ...props };
-  for (const key of [...KINDS[kind].replaceOnChanges, ...KINDS[kind].secretInputs]) {
+  for (const key of [
+    ...RESOURCES_BY_CLASS[kind].replaceOnChanges,
+    ...RESOURCES_BY_CLASS[kind].secretInputs,
+  ]) {
     if (!wasDeclared.includes(key)) delete previousInputs[key];
   }
   return {
     id,
     props: {
-      ...toOutputs(KINDS[kind], { ...record, ...known }, endpoint),
+      ...toOutputs(RESOURCES_BY_CLASS[kind], { ...record, ...known }, endpoint),
       ...provided(props),
       [DECLARED]: wasDeclared,
     },
-    inputs: { ...toInputs(KINDS[kind], record, previousInputs), ...provided(props) },
+    inputs: { ...toInputs(RESOURCES_BY_CLASS[kind], record, previousInputs), ...provided(props) },
   };
 }
 
 export async function update(
-  kind: KindName,
+  kind: ResourceClassName,
   id: string,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): Promise<dynamic.UpdateResult> {
   const { client, endpoint } = await connection();
-  const { record, overwritten } = await updateRecord(client, KINDS[kind], id, withoutSeed(news), {
-    previous: olds,
-  });
+  const { record, overwritten } = await updateRecord(
+    client,
+    RESOURCES_BY_CLASS[kind],
+    id,
+    withoutSeed(news),
+    {
+      previous: olds,
+    },
+  );
   if (overwritten.length)
     console.log(`${kind} ${record.name}: set ${overwritten.join(", ")} to the declared values`);
   return {
     outs: {
-      ...toOutputs(KINDS[kind], record, endpoint),
+      ...toOutputs(RESOURCES_BY_CLASS[kind], record, endpoint),
       ...provided(news),
       [DECLARED]: declared(kind, news),
     },
   };
 }
 
-export async function remove(kind: KindName, id: string): Promise<void> {
-  await deleteRecord((await connection()).client, KINDS[kind], id);
+export async function remove(kind: ResourceClassName, id: string): Promise<void> {
+  await deleteRecord((await connection()).client, RESOURCES_BY_CLASS[kind], id);
 }
 
 /** Provider-only inputs carried into the state as they were given. */

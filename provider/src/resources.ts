@@ -1,20 +1,25 @@
 import type { z } from "zod";
 import {
-  ApiAccessPolicyFieldsSchema,
-  ApiAccessPolicyInputSchema,
-  AuthScopeInputSchema,
-  IntegrationFieldsSchema,
-  IntegrationInputSchema,
+  API_ACCESS_POLICY_MANIFEST,
+  AUTH_SCOPE_MANIFEST,
+  INTEGRATION_MANIFEST,
+  PULUMI_RESOURCE_MANIFESTS,
+  type PulumiClassName,
+  type PulumiResourceManifest,
+  pulumiTypeToken,
 } from "../../server/src/contract";
 
 /**
  * What the provider needs to know of each resource: its API path, its contract schema, and how
  * its properties compare (an ordered list, a set, a property whose change replaces the resource,
- * a secret). The Pulumi schema (schema.json) is generated from the same descriptors.
+ * a secret). All of it is derived from the kind's manifest (server/src/contract/manifests/), as the
+ * Pulumi schema (schema.json) and docs/resources.md are.
  */
-export interface ResourceKind {
+export interface ProviderResource {
   /** The Pulumi type token, as previews show it. */
   token: string;
+  /** The SDK's class name, by which Pulumi's dynamic-provider host names the kind. */
+  className: PulumiClassName;
   /** The management API collection. */
   path: string;
   /** The full input schema (with cross-field rules). */
@@ -22,45 +27,43 @@ export interface ResourceKind {
   /** The per-field schema (for validating what is known when some inputs are still unknown). */
   fields: z.ZodObject;
   orderedLists: readonly string[];
+  /** Lists compared as sets: the references to records of other kinds. */
   setLists: readonly string[];
   replaceOnChanges: readonly string[];
   secretInputs: readonly string[];
+  /** The declaration everything above comes from (docs, record schema, outputs). */
+  manifest: PulumiResourceManifest;
 }
 
-export const AUTHORIZATION_CODE_GRANT: ResourceKind = {
-  token: "inbound-oauth:index:AuthorizationCodeGrant",
-  path: "/api/v1/integrations",
-  input: IntegrationInputSchema,
-  fields: IntegrationFieldsSchema,
-  orderedLists: ["redirectUrls"],
-  setLists: ["authScopes"],
-  replaceOnChanges: ["clientId"],
-  secretInputs: ["clientSecret"],
-};
+function providerResourceOf(manifest: PulumiResourceManifest): ProviderResource {
+  const { pulumi, schemas } = manifest;
+  return {
+    token: pulumiTypeToken(pulumi.className),
+    className: pulumi.className as PulumiClassName,
+    path: `/api/v1${manifest.path}`,
+    input: schemas.input,
+    fields: schemas.fields,
+    orderedLists: pulumi.orderedLists,
+    setLists: Object.keys(manifest.references),
+    replaceOnChanges: pulumi.replaceOnChanges,
+    secretInputs: pulumi.secretInputs,
+    manifest,
+  };
+}
 
-export const AUTH_SCOPE: ResourceKind = {
-  token: "inbound-oauth:index:AuthScope",
-  path: "/api/v1/auth-scopes",
-  input: AuthScopeInputSchema,
-  fields: AuthScopeInputSchema,
-  orderedLists: [],
-  setLists: ["limitAuthorizationToApis"],
-  replaceOnChanges: [],
-  secretInputs: [],
-};
+/** Every resource the provider manages, in schema.json's order. */
+export const PROVIDER_RESOURCES: readonly ProviderResource[] =
+  PULUMI_RESOURCE_MANIFESTS.map(providerResourceOf);
 
-export const API_ACCESS_POLICY: ResourceKind = {
-  token: "inbound-oauth:index:ApiAccessPolicy",
-  path: "/api/v1/api-access-policies",
-  input: ApiAccessPolicyInputSchema,
-  fields: ApiAccessPolicyFieldsSchema,
-  orderedLists: [],
-  setLists: ["restApis", "integrations"],
-  replaceOnChanges: [],
-  secretInputs: [],
-};
+/** The resources by the class name Pulumi's dynamic-provider host passes to every operation. */
+export const RESOURCES_BY_CLASS = Object.fromEntries(
+  PROVIDER_RESOURCES.map((resource) => [resource.className, resource]),
+) as Record<PulumiClassName, ProviderResource>;
+export type ResourceClassName = PulumiClassName;
 
-export const RESOURCE_KINDS = [AUTHORIZATION_CODE_GRANT, AUTH_SCOPE, API_ACCESS_POLICY] as const;
+export const AUTHORIZATION_CODE_GRANT_RESOURCE = RESOURCES_BY_CLASS[INTEGRATION_MANIFEST.pulumi.className];
+export const AUTH_SCOPE_RESOURCE = RESOURCES_BY_CLASS[AUTH_SCOPE_MANIFEST.pulumi.className];
+export const API_ACCESS_POLICY_RESOURCE = RESOURCES_BY_CLASS[API_ACCESS_POLICY_MANIFEST.pulumi.className];
 
 /** Inputs that only steer the provider and are never sent to the server. */
 export const PROVIDER_INPUTS = ["adopt"] as const;

@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { KindName } from "../../provider/src/dynamic";
+import type { ResourceClassName } from "../../provider/src/dynamic";
 
 /** One provider object per kind, shared by every resource of that kind in the program. */
-const providers = new Map<KindName, pulumi.dynamic.ResourceProvider>();
+const providers = new Map<ResourceClassName, pulumi.dynamic.ResourceProvider>();
 
 /**
  * The provider object Pulumi serializes into the program's state (as `__provider`) and runs in its
@@ -14,7 +14,7 @@ const providers = new Map<KindName, pulumi.dynamic.ResourceProvider>();
  * serialized text per object, and serializing one takes tens of milliseconds of CPU (closure
  * analysis through the inspector), so a fresh object per resource would cost that per resource.
  */
-export function providerObject(kind: KindName): pulumi.dynamic.ResourceProvider {
+export function providerObject(kind: ResourceClassName): pulumi.dynamic.ResourceProvider {
   let provider = providers.get(kind);
   if (!provider) {
     provider = newProviderObject(kind);
@@ -23,7 +23,7 @@ export function providerObject(kind: KindName): pulumi.dynamic.ResourceProvider 
   return provider;
 }
 
-function newProviderObject(kind: KindName): pulumi.dynamic.ResourceProvider {
+function newProviderObject(kind: ResourceClassName): pulumi.dynamic.ResourceProvider {
   const load = () => require("@inbound-oauth/pulumi/provider") as typeof import("../../provider/src/dynamic");
   return {
     configure: async (req) => load().configure(req.config),

@@ -1,8 +1,8 @@
-// Writes server/openapi.json from the zod contract. `make check-generated` fails when the committed
+// Writes server/openapi.json from the contract's manifests and zod schemas. `make check-generated` fails when the committed
 // file differs, so the published document and the code cannot drift apart.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildOpenApiDocument } from "../src/contract";
+import { buildOpenApiDocument } from "../src/openapi/document";
 import { VERSION } from "../src/version";
 
 export const OPENAPI_PATH = join(__dirname, "..", "..", "..", "server", "openapi.json");

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { DEFAULT_ADMIN_TOKEN_FILE } from "./bootstrap";
-import { sealingKeyIds, sealSigningKeys } from "./domain/oauth/key-custody";
-import { KeyEncryptionError, KeyEncryptionKey } from "./domain/oauth/key-encryption";
+import { KeyEncryptionError, KeyEncryptionKey, sealingKeyIds, sealSigningKeys } from "./domain/oauth/keys";
 import type { Database } from "./storage/database";
 import { assertPrivate, ensurePrivateDir, writePrivateFile } from "./storage/private-files";
 

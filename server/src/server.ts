@@ -9,9 +9,8 @@ import {
 } from "./bootstrap";
 import { DEFAULT_KEY_RETENTION_DAYS } from "./contract";
 import { systemClock } from "./domain/clock";
-import { seedDemoUser } from "./domain/kinds/users";
-import { scheduleKeyRotation } from "./domain/oauth/key-schedule";
-import { SigningKeys } from "./domain/oauth/keys";
+import { seedDemoUser } from "./domain/kinds/demo-user";
+import { SigningKeys, scheduleKeyRotation } from "./domain/oauth/keys";
 import { DEFAULT_PRUNE_INTERVAL_SECONDS, schedulePrune } from "./domain/prune/schedule";
 import { Registry } from "./domain/registry";
 import { capConnections } from "./http/connection-caps";

@@ -1,20 +1,15 @@
 import { z } from "zod";
-import { ApiAccessPolicySchema, AuthScopeSchema, IntegrationSchema } from "../../../server/src/contract";
-import {
-  API_ACCESS_POLICY,
-  AUTH_SCOPE,
-  AUTHORIZATION_CODE_GRANT,
-  RESOURCE_KINDS,
-  type ResourceKind,
-} from "../resources";
+import { PULUMI_PACKAGE } from "../../../server/src/contract";
+import { PROVIDER_RESOURCES, type ProviderResource } from "../resources";
 
 /**
- * The Pulumi package schema (schema.json) of the three resources, built from the resource
- * descriptors and the shared zod contract, so the published schema and the code cannot drift apart.
+ * The Pulumi package schema (schema.json) of the resources the provider manages, built from their
+ * manifests (server/src/contract/manifests/: description, outputs, docs) and the zod contract, so
+ * the published schema and the code cannot drift apart.
  * Format: Pulumi's package metaschema (pkg/codegen/schema/pulumi.json in pulumi/pulumi).
  */
 
-export const PACKAGE_NAME = "inbound-oauth";
+export const PACKAGE_NAME = PULUMI_PACKAGE;
 
 export type PulumiPrimitive = "string" | "boolean" | "integer" | "number";
 
@@ -83,68 +78,14 @@ export const TOKEN_DOC =
   "so a token kept in `inbound-oauth:adminToken` would outlive `pulumi config rm` and a rotation: the provider ignores " +
   "that key (with a warning) and fails, saying so, when the environment has no token.";
 
-interface ResourceDoc {
-  description: string;
-  /** The record as reads return it: the types and descriptions of the server-set outputs. */
-  record: z.ZodObject;
-  /** Outputs taken from the record that are not inputs, in order. */
-  recordOutputs: readonly string[];
-  /** Outputs the provider computes (always present), with their descriptions, in order. */
-  computedOutputs: Readonly<Record<string, string>>;
-}
-
-const RECORD_META_OUTPUTS = ["version", "createdAt", "updatedAt"] as const;
-
-const RESOURCE_DOCS: Record<string, ResourceDoc> = {
-  [AUTHORIZATION_CODE_GRANT.token]: {
-    description:
-      "An OAuth 2.0 authorization code grant integration: one client registration in the application registry (Machine Identity Console > Inbound integrations > New integration > OAuth authorization code grant). The client secret is a secret output; reads return only its fingerprint, so an out-of-band rotation shows as drift of `clientSecretFingerprint`.",
-    record: IntegrationSchema,
-    recordOutputs: ["clientSecretFingerprint", ...RECORD_META_OUTPUTS],
-    computedOutputs: {
-      authorizeUrl:
-        "The server's authorization endpoint, where this client sends people to log in and consent.",
-      tokenUrl: "The server's token endpoint, where this client exchanges codes and refresh tokens.",
-      jwksUrl: "The server's JSON Web Key Set, to verify JWT access tokens.",
-      introspectUrl: "The server's token introspection endpoint (RFC 7662).",
-      revokeUrl: "The server's token revocation endpoint (RFC 7009).",
-    },
-  },
-  [AUTH_SCOPE.token]: {
-    description:
-      "An auth scope that integrations may request, optionally limited to named REST APIs (an empty limit reaches every API).",
-    record: AuthScopeSchema,
-    recordOutputs: RECORD_META_OUTPUTS,
-    computedOutputs: {},
-  },
-  [API_ACCESS_POLICY.token]: {
-    description:
-      "A REST API access policy: the REST APIs that the integrations it applies to may reach when they enforce token restriction.",
-    record: ApiAccessPolicySchema,
-    recordOutputs: RECORD_META_OUTPUTS,
-    computedOutputs: {},
-  },
-};
-
 /**
- * Descriptions of properties whose contract schema has no `.describe()` text. A test fails when the
- * contract gains one, so this list only shrinks.
+ * Descriptions of properties whose contract schema has no `.describe()` text, by type token: each
+ * manifest's `pulumi.fieldDocs`. A test fails when the contract gains one, so these only shrink.
  */
-export const DESCRIPTIONS_NOT_IN_CONTRACT: Record<string, Record<string, string>> = {
-  [AUTHORIZATION_CODE_GRANT.token]: {
-    createdAt: "When the record was created (RFC 3339, UTC).",
-    updatedAt: "When the record last changed (RFC 3339, UTC).",
-  },
-  [AUTH_SCOPE.token]: {
-    createdAt: "When the record was created (RFC 3339, UTC).",
-    updatedAt: "When the record last changed (RFC 3339, UTC).",
-  },
-  [API_ACCESS_POLICY.token]: {
-    description: "Free text about the policy: what it is for, who owns it.",
-    createdAt: "When the record was created (RFC 3339, UTC).",
-    updatedAt: "When the record last changed (RFC 3339, UTC).",
-  },
-};
+export const DESCRIPTIONS_NOT_IN_CONTRACT: Record<
+  string,
+  Readonly<Record<string, string>>
+> = Object.fromEntries(PROVIDER_RESOURCES.map((kind) => [kind.token, kind.manifest.pulumi.fieldDocs]));
 
 type JsonSchema = {
   type?: string | string[];
@@ -181,7 +122,7 @@ function describe(token: string, name: string, fromContract: string | undefined)
   return description;
 }
 
-function inputProperty(kind: ResourceKind, name: string, json: JsonSchema): PulumiPropertySpec {
+function inputProperty(kind: ProviderResource, name: string, json: JsonSchema): PulumiPropertySpec {
   const where = `${kind.token}.${name}`;
   const spec: PulumiPropertySpec = {
     ...pulumiType(json, where),
@@ -201,15 +142,18 @@ function inputProperty(kind: ResourceKind, name: string, json: JsonSchema): Pulu
   return spec;
 }
 
-function assertInputs(kind: ResourceKind, names: readonly string[], inputs: Record<string, unknown>): void {
+function assertInputs(
+  kind: ProviderResource,
+  names: readonly string[],
+  inputs: Record<string, unknown>,
+): void {
   for (const name of names) {
     if (!(name in inputs)) throw new Error(`${kind.token}: "${name}" is not an input property`);
   }
 }
 
-export function buildResource(kind: ResourceKind): PulumiResourceSpec {
-  const doc = RESOURCE_DOCS[kind.token];
-  if (!doc) throw new Error(`${kind.token}: no entry in RESOURCE_DOCS`);
+export function buildResource(kind: ProviderResource): PulumiResourceSpec {
+  const doc = kind.manifest.pulumi;
   const input = jsonSchemaOf(kind.input, "input");
   const inputProperties: Record<string, PulumiPropertySpec> = {};
   for (const [name, json] of Object.entries(input.properties ?? {})) {
@@ -218,7 +162,7 @@ export function buildResource(kind: ResourceKind): PulumiResourceSpec {
   assertInputs(kind, kind.secretInputs, inputProperties);
   assertInputs(kind, kind.replaceOnChanges, inputProperties);
 
-  const record = jsonSchemaOf(doc.record, "output");
+  const record = jsonSchemaOf(kind.manifest.schemas.record, "output");
   const recordProperties = record.properties ?? {};
   const alwaysInRecord = new Set(
     (record.required ?? []).filter((name) => {
@@ -265,7 +209,7 @@ export function buildPulumiSchema(version: string): PulumiPackageSchema {
     keywords: ["pulumi", "oauth", "oauth2", "authorization-code", "category/utility"],
     license: "Apache-2.0",
     config: { variables: structuredClone(CONFIG_VARIABLES) },
-    resources: Object.fromEntries(RESOURCE_KINDS.map((kind) => [kind.token, buildResource(kind)])),
+    resources: Object.fromEntries(PROVIDER_RESOURCES.map((kind) => [kind.token, buildResource(kind)])),
   };
 }
 

@@ -4,10 +4,10 @@
 // against one server never collide. fast-check only; no I/O.
 import fc from "fast-check";
 import {
-  API_ACCESS_POLICY,
-  AUTH_SCOPE,
-  AUTHORIZATION_CODE_GRANT,
-  type ResourceKind,
+  API_ACCESS_POLICY_RESOURCE,
+  AUTH_SCOPE_RESOURCE,
+  AUTHORIZATION_CODE_GRANT_RESOURCE,
+  type ProviderResource,
 } from "../../src/resources";
 
 /** A declaration with its unique parts still to be prefixed (see materialize). */
@@ -84,13 +84,13 @@ export function apiAccessPolicyTemplate(refs: References): fc.Arbitrary<Template
 }
 
 export const KIND_TEMPLATES: ReadonlyArray<{
-  kind: ResourceKind;
+  kind: ProviderResource;
   name: "AuthorizationCodeGrant" | "AuthScope" | "ApiAccessPolicy";
   template: (refs: References) => fc.Arbitrary<Template>;
 }> = [
-  { kind: AUTHORIZATION_CODE_GRANT, name: "AuthorizationCodeGrant", template: integrationTemplate },
-  { kind: AUTH_SCOPE, name: "AuthScope", template: authScopeTemplate },
-  { kind: API_ACCESS_POLICY, name: "ApiAccessPolicy", template: apiAccessPolicyTemplate },
+  { kind: AUTHORIZATION_CODE_GRANT_RESOURCE, name: "AuthorizationCodeGrant", template: integrationTemplate },
+  { kind: AUTH_SCOPE_RESOURCE, name: "AuthScope", template: authScopeTemplate },
+  { kind: API_ACCESS_POLICY_RESOURCE, name: "ApiAccessPolicy", template: apiAccessPolicyTemplate },
 ];
 
 /** The declaration itself: unique values (name, clientId, secret) get the run's prefix. */

@@ -1,6 +1,6 @@
 import { createRecord, readRecord } from "../../src/crud";
 import { secretFingerprint } from "../../src/fingerprint";
-import { AUTHORIZATION_CODE_GRANT } from "../../src/resources";
+import { AUTHORIZATION_CODE_GRANT_RESOURCE } from "../../src/resources";
 import {
   type LiveServer,
   reply,
@@ -24,7 +24,7 @@ const RECORD = { id: "0190f0a0-0000-7000-8000-000000000000", name: "x", version:
 const NOT_READY = { code: "NOT_READY", detail: "The server is starting; retry shortly.", status: 503 };
 
 const app = (name: string) =>
-  validInputs(AUTHORIZATION_CODE_GRANT, {
+  validInputs(AUTHORIZATION_CODE_GRANT_RESOURCE, {
     name,
     providerName: "Acme",
     redirectUrls: ["https://app.example.com/cb"],
@@ -40,7 +40,7 @@ describe("a lost response", () => {
     });
     const { client, delays } = testClient(proxy.url, server.adminToken);
     try {
-      const { record } = await createRecord(client, AUTHORIZATION_CODE_GRANT, app("Lost answer"), {
+      const { record } = await createRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, app("Lost answer"), {
         seed: "lost",
       });
       expect(proxy.dropped).toEqual(["POST /api/v1/integrations"]);
@@ -48,7 +48,7 @@ describe("a lost response", () => {
       expect(delays).toEqual([200]);
       const page = await client.get<{ items: { id: string }[] }>("/api/v1/integrations?name=Lost%20answer");
       expect(page.body.items.map((item) => item.id)).toEqual([record.id]);
-      const live = await readRecord(client, AUTHORIZATION_CODE_GRANT, record.id);
+      const live = await readRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, record.id);
       expect(secretFingerprint(record.clientSecret as string)).toBe(live?.clientSecretFingerprint);
     } finally {
       await client.close();

@@ -10,10 +10,10 @@ import {
 import { secretFingerprint } from "../../src/fingerprint";
 import type { ManagementClient } from "../../src/http/client";
 import {
-  API_ACCESS_POLICY,
-  AUTH_SCOPE,
-  AUTHORIZATION_CODE_GRANT,
-  type ResourceKind,
+  API_ACCESS_POLICY_RESOURCE,
+  AUTH_SCOPE_RESOURCE,
+  AUTHORIZATION_CODE_GRANT_RESOURCE,
+  type ProviderResource,
 } from "../../src/resources";
 import { type LiveServer, startServer, testClient, validInputs } from "./helpers";
 
@@ -33,9 +33,9 @@ afterAll(async () => {
   await server.close();
 });
 
-const CASES: { kind: ResourceKind; news: Record<string, unknown>; change: Record<string, unknown> }[] = [
+const CASES: { kind: ProviderResource; news: Record<string, unknown>; change: Record<string, unknown> }[] = [
   {
-    kind: AUTHORIZATION_CODE_GRANT,
+    kind: AUTHORIZATION_CODE_GRANT_RESOURCE,
     news: { name: "Lifecycle app", providerName: "Acme", redirectUrls: ["https://app.example.com/cb"] },
     change: {
       providerName: "Acme Corp",
@@ -43,12 +43,12 @@ const CASES: { kind: ResourceKind; news: Record<string, unknown>; change: Record
     },
   },
   {
-    kind: AUTH_SCOPE,
+    kind: AUTH_SCOPE_RESOURCE,
     news: { name: "lifecycle.read", description: "Read things" },
     change: { description: "Read every thing", limitAuthorizationToApis: ["Table API"] },
   },
   {
-    kind: API_ACCESS_POLICY,
+    kind: API_ACCESS_POLICY_RESOURCE,
     news: { name: "Lifecycle policy", restApis: ["Table API"] },
     change: { restApis: ["Attachment API", "Table API"], active: false },
   },
@@ -108,9 +108,11 @@ describe("AuthorizationCodeGrant specifics", () => {
   const news = { providerName: "Acme", redirectUrls: ["https://app.example.com/cb"] };
 
   test("outputs carry the secret once, its fingerprint and the OAuth endpoints", async () => {
-    const inputs = validInputs(AUTHORIZATION_CODE_GRANT, { ...news, name: "Outputs app" });
-    const { record } = await createRecord(client, AUTHORIZATION_CODE_GRANT, inputs, { seed: "outputs" });
-    const outputs = toOutputs(AUTHORIZATION_CODE_GRANT, record, `${server.url}/`);
+    const inputs = validInputs(AUTHORIZATION_CODE_GRANT_RESOURCE, { ...news, name: "Outputs app" });
+    const { record } = await createRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, inputs, {
+      seed: "outputs",
+    });
+    const outputs = toOutputs(AUTHORIZATION_CODE_GRANT_RESOURCE, record, `${server.url}/`);
     expect(typeof outputs.clientSecret).toBe("string");
     expect(outputs.clientSecretFingerprint).toBe(secretFingerprint(outputs.clientSecret as string));
     expect(outputs).toMatchObject({
@@ -120,64 +122,81 @@ describe("AuthorizationCodeGrant specifics", () => {
       introspectUrl: `${server.url}/oauth/introspect`,
       revokeUrl: `${server.url}/oauth_revoke_token.do`,
     });
-    const read = await readRecord(client, AUTHORIZATION_CODE_GRANT, record.id);
+    const read = await readRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, record.id);
     expect(read).not.toHaveProperty("clientSecret");
-    expect(toOutputs(AUTH_SCOPE, { id: "x", name: "s", version: 1 }, server.url)).not.toHaveProperty(
+    expect(toOutputs(AUTH_SCOPE_RESOURCE, { id: "x", name: "s", version: 1 }, server.url)).not.toHaveProperty(
       "tokenUrl",
     );
   });
 
   test("a secret rotated out of band shows through the fingerprint; update puts the generated one back", async () => {
-    const inputs = validInputs(AUTHORIZATION_CODE_GRANT, { ...news, name: "Rotated app" });
-    const { record } = await createRecord(client, AUTHORIZATION_CODE_GRANT, inputs, { seed: "rotated" });
-    await outOfBand.post(`${AUTHORIZATION_CODE_GRANT.path}/${record.id}/rotate-secret`, {});
+    const inputs = validInputs(AUTHORIZATION_CODE_GRANT_RESOURCE, { ...news, name: "Rotated app" });
+    const { record } = await createRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, inputs, {
+      seed: "rotated",
+    });
+    await outOfBand.post(`${AUTHORIZATION_CODE_GRANT_RESOURCE.path}/${record.id}/rotate-secret`, {});
 
-    const read = await readRecord(client, AUTHORIZATION_CODE_GRANT, record.id);
+    const read = await readRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, record.id);
     expect(read?.clientSecretFingerprint).not.toBe(record.clientSecretFingerprint);
 
-    const updated = await updateRecord(client, AUTHORIZATION_CODE_GRANT, record.id, inputs, {
+    const updated = await updateRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, record.id, inputs, {
       previous: record,
     });
     expect(updated.overwritten).toEqual(["clientSecret"]);
     expect(updated.record.clientSecret).toBe(record.clientSecret);
-    const after = await readRecord(client, AUTHORIZATION_CODE_GRANT, record.id);
+    const after = await readRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, record.id);
     expect(after?.clientSecretFingerprint).toBe(record.clientSecretFingerprint);
   });
 
   test("a declared secret survives refresh while it matches, and drops out of the inputs once rotated", async () => {
     const clientSecret = "declared-secret-0123456789-abcdefghijkl";
-    const inputs = validInputs(AUTHORIZATION_CODE_GRANT, { ...news, name: "Declared app", clientSecret });
-    const { record } = await createRecord(client, AUTHORIZATION_CODE_GRANT, inputs, { seed: "declared" });
-    expect(toInputs(AUTHORIZATION_CODE_GRANT, record, inputs).clientSecret).toBe(clientSecret);
-    await outOfBand.post(`${AUTHORIZATION_CODE_GRANT.path}/${record.id}/rotate-secret`, {});
-    const read = await readRecord(client, AUTHORIZATION_CODE_GRANT, record.id);
-    expect(toInputs(AUTHORIZATION_CODE_GRANT, read!, inputs)).not.toHaveProperty("clientSecret");
+    const inputs = validInputs(AUTHORIZATION_CODE_GRANT_RESOURCE, {
+      ...news,
+      name: "Declared app",
+      clientSecret,
+    });
+    const { record } = await createRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, inputs, {
+      seed: "declared",
+    });
+    expect(toInputs(AUTHORIZATION_CODE_GRANT_RESOURCE, record, inputs).clientSecret).toBe(clientSecret);
+    await outOfBand.post(`${AUTHORIZATION_CODE_GRANT_RESOURCE.path}/${record.id}/rotate-secret`, {});
+    const read = await readRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, record.id);
+    expect(toInputs(AUTHORIZATION_CODE_GRANT_RESOURCE, read!, inputs)).not.toHaveProperty("clientSecret");
   });
 
   test("deletion protection: the error says to turn it off with pulumi up first", async () => {
-    const inputs = validInputs(AUTHORIZATION_CODE_GRANT, {
+    const inputs = validInputs(AUTHORIZATION_CODE_GRANT_RESOURCE, {
       ...news,
       name: "Protected",
       deletionProtection: true,
     });
-    const { record } = await createRecord(client, AUTHORIZATION_CODE_GRANT, inputs, { seed: "protected" });
-    const refusal = await deleteRecord(client, AUTHORIZATION_CODE_GRANT, record.id).catch((e: unknown) => e);
+    const { record } = await createRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, inputs, {
+      seed: "protected",
+    });
+    const refusal = await deleteRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, record.id).catch(
+      (e: unknown) => e,
+    );
     expect(refusal).toMatchObject({ code: "DELETION_PROTECTED", status: 409 });
     expect((refusal as Error).message).toMatch(/^DELETION_PROTECTED: /);
     expect((refusal as Error).message).toContain("`deletionProtection: false`");
     expect((refusal as Error).message).toContain("`pulumi up`");
-    expect(await readRecord(client, AUTHORIZATION_CODE_GRANT, record.id)).toBeDefined();
+    expect(await readRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, record.id)).toBeDefined();
 
-    await updateRecord(client, AUTHORIZATION_CODE_GRANT, record.id, { ...inputs, deletionProtection: false });
-    await deleteRecord(client, AUTHORIZATION_CODE_GRANT, record.id);
-    expect(await readRecord(client, AUTHORIZATION_CODE_GRANT, record.id)).toBeUndefined();
+    await updateRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, record.id, {
+      ...inputs,
+      deletionProtection: false,
+    });
+    await deleteRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, record.id);
+    expect(await readRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, record.id)).toBeUndefined();
   });
 
   test("updating a record deleted out of band says to refresh", async () => {
-    const inputs = validInputs(AUTHORIZATION_CODE_GRANT, { ...news, name: "Vanished" });
-    const { record } = await createRecord(client, AUTHORIZATION_CODE_GRANT, inputs, { seed: "vanished" });
-    await outOfBand.delete(`${AUTHORIZATION_CODE_GRANT.path}/${record.id}`);
-    const error = await updateRecord(client, AUTHORIZATION_CODE_GRANT, record.id, inputs).catch(
+    const inputs = validInputs(AUTHORIZATION_CODE_GRANT_RESOURCE, { ...news, name: "Vanished" });
+    const { record } = await createRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, inputs, {
+      seed: "vanished",
+    });
+    await outOfBand.delete(`${AUTHORIZATION_CODE_GRANT_RESOURCE.path}/${record.id}`);
+    const error = await updateRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, record.id, inputs).catch(
       (e: unknown) => e,
     );
     expect(error).toMatchObject({ code: "NOT_FOUND", status: 404 });

@@ -1,6 +1,6 @@
 import { createRecord, deleteRecord } from "../../src/crud";
 import { hasCode } from "../../src/http/errors";
-import { AUTH_SCOPE, AUTHORIZATION_CODE_GRANT } from "../../src/resources";
+import { AUTH_SCOPE_RESOURCE, AUTHORIZATION_CODE_GRANT_RESOURCE } from "../../src/resources";
 import { type LiveServer, reply, startFakeServer, startServer, testClient, validInputs } from "./helpers";
 
 let server: LiveServer;
@@ -26,7 +26,7 @@ test("a validation failure shows the code, the detail and each field as path: me
   const { client } = testClient(server.url, server.adminToken);
   try {
     const body = { name: "Bad", providerName: "Acme", redirectUrls: ["http://app.example.com/cb", "x"] };
-    const error = await failure(client.post(AUTHORIZATION_CODE_GRANT.path, body));
+    const error = await failure(client.post(AUTHORIZATION_CODE_GRANT_RESOURCE.path, body));
     expect(error).toMatchObject({ code: "VALIDATION_FAILED", status: 400 });
     const lines = error.message.split("\n");
     expect(lines[0]).toBe(`VALIDATION_FAILED: ${error.detail}`);
@@ -44,7 +44,7 @@ test("a wrong token is refused without the token in the message", async () => {
   const wrong = `${server.adminToken.slice(0, -4)}AAAA`;
   const { client } = testClient(server.url, wrong);
   try {
-    const error = await failure(client.get(AUTH_SCOPE.path));
+    const error = await failure(client.get(AUTH_SCOPE_RESOURCE.path));
     expect(error).toMatchObject({ code: "UNAUTHENTICATED", status: 401 });
     expect(error.message).toMatch(/^UNAUTHENTICATED: The bearer token is not valid/);
     expect(error.message).not.toContain(wrong);
@@ -57,14 +57,16 @@ test("a wrong token is refused without the token in the message", async () => {
 test("a refused create never shows the declared client secret or the token", async () => {
   const { client } = testClient(server.url, server.adminToken);
   try {
-    const inputs = validInputs(AUTHORIZATION_CODE_GRANT, {
+    const inputs = validInputs(AUTHORIZATION_CODE_GRANT_RESOURCE, {
       name: "Secretive",
       providerName: "Acme",
       redirectUrls: ["https://app.example.com/cb"],
       clientSecret: SECRET,
     });
-    await createRecord(client, AUTHORIZATION_CODE_GRANT, inputs, { seed: "one" });
-    const error = await failure(createRecord(client, AUTHORIZATION_CODE_GRANT, inputs, { seed: "two" }));
+    await createRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, inputs, { seed: "one" });
+    const error = await failure(
+      createRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, inputs, { seed: "two" }),
+    );
     expect(hasCode(error, "NAME_TAKEN")).toBe(true);
     for (const text of [error.message, JSON.stringify(error), String(error.stack)]) {
       expect(text).not.toContain(SECRET);
@@ -78,17 +80,22 @@ test("a refused create never shows the declared client secret or the token", asy
 test("a record still referred to cannot be deleted: the server's code and detail pass through", async () => {
   const { client } = testClient(server.url, server.adminToken);
   try {
-    const scope = await createRecord(client, AUTH_SCOPE, validInputs(AUTH_SCOPE, { name: "in.use" }), {
-      seed: "s",
-    });
-    const inputs = validInputs(AUTHORIZATION_CODE_GRANT, {
+    const scope = await createRecord(
+      client,
+      AUTH_SCOPE_RESOURCE,
+      validInputs(AUTH_SCOPE_RESOURCE, { name: "in.use" }),
+      {
+        seed: "s",
+      },
+    );
+    const inputs = validInputs(AUTHORIZATION_CODE_GRANT_RESOURCE, {
       name: "Uses scope",
       providerName: "Acme",
       redirectUrls: ["https://app.example.com/cb"],
       authScopes: ["in.use"],
     });
-    await createRecord(client, AUTHORIZATION_CODE_GRANT, inputs, { seed: "u" });
-    const error = await failure(deleteRecord(client, AUTH_SCOPE, scope.record.id));
+    await createRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, inputs, { seed: "u" });
+    const error = await failure(deleteRecord(client, AUTH_SCOPE_RESOURCE, scope.record.id));
     expect(error).toMatchObject({ code: "STILL_REFERENCED", status: 409 });
     expect(error.message).toMatch(/^STILL_REFERENCED: \S/);
     expect(error.referencedBy).toEqual([expect.objectContaining({ name: "Uses scope" })]);

@@ -5,7 +5,7 @@ import { createAdminToken } from "../../../server/src/domain/admin-tokens";
 import { openTestStore } from "../../../server/test/helpers/test-app";
 import { check } from "../../src/check";
 import { type ClientOptions, ManagementClient } from "../../src/http/client";
-import type { ResourceKind } from "../../src/resources";
+import type { ProviderResource } from "../../src/resources";
 
 /** The reference server on an ephemeral port over a fresh SQLite file, with two admin tokens. */
 export interface LiveServer {
@@ -56,7 +56,7 @@ export function testClient(url: string, adminToken: string, options: ClientOptio
 }
 
 /** Inputs as check() makes them (defaults filled); fails the test when they are not valid. */
-export function validInputs(kind: ResourceKind, news: Record<string, unknown>): Record<string, unknown> {
+export function validInputs(kind: ProviderResource, news: Record<string, unknown>): Record<string, unknown> {
   const { inputs, failures } = check(kind, news);
   if (failures.length > 0) throw new Error(`invalid test inputs: ${JSON.stringify(failures)}`);
   return inputs;

@@ -14,7 +14,7 @@
 import fc from "fast-check";
 import * as provider from "../../src/dynamic";
 import type { ManagementClient } from "../../src/http/client";
-import { AUTHORIZATION_CODE_GRANT, type ResourceKind } from "../../src/resources";
+import { AUTHORIZATION_CODE_GRANT_RESOURCE, type ProviderResource } from "../../src/resources";
 import { BUILT_IN_REST_APIS, KIND_TEMPLATES, materialize, type Template } from "../arbitraries/declarations";
 import { type LiveServer, startLossyProxy, startServer, testClient } from "./helpers";
 import { type Engine, type Step, stepArbitrary, takeStep, tally } from "./model/engine";
@@ -88,7 +88,7 @@ describe.each(KIND_TEMPLATES)("model: $name", ({ kind, name, template }) => {
   });
 });
 
-async function run(kind: ResourceKind, name: Engine["name"], first: Template, steps: Step[]) {
+async function run(kind: ProviderResource, name: Engine["name"], first: Template, steps: Step[]) {
   const prefix = `r${++runNumber}-`;
   const world: World = {
     kind,
@@ -119,7 +119,8 @@ async function run(kind: ResourceKind, name: Engine["name"], first: Template, st
   }
   // Nothing is left behind: destroy (after lifting deletion protection in place) empties the server.
   const { clientId: _keep, ...declared } = engine.declared;
-  engine.declared = kind === AUTHORIZATION_CODE_GRANT ? { ...declared, deletionProtection: false } : declared;
+  engine.declared =
+    kind === AUTHORIZATION_CODE_GRANT_RESOURCE ? { ...declared, deletionProtection: false } : declared;
   await takeStep(world, engine, { op: "up", faults: [] }, prefix);
   if (engine.pendingDeletes.length) await liftDeletionProtection(world);
   await takeStep(world, engine, { op: "destroy", faults: [] }, prefix);

@@ -6,10 +6,10 @@ import { createRecord, deleteRecord, readRecord } from "../../src/crud";
 import { secretFingerprint } from "../../src/fingerprint";
 import type { ManagementClient } from "../../src/http/client";
 import {
-  API_ACCESS_POLICY,
-  AUTH_SCOPE,
-  AUTHORIZATION_CODE_GRANT,
-  type ResourceKind,
+  API_ACCESS_POLICY_RESOURCE,
+  AUTH_SCOPE_RESOURCE,
+  AUTHORIZATION_CODE_GRANT_RESOURCE,
+  type ProviderResource,
 } from "../../src/resources";
 import { type LiveServer, startLossyProxy, startServer, testClient, validInputs } from "./helpers";
 
@@ -27,19 +27,19 @@ afterAll(async () => {
 
 const CYCLES = 10;
 
-async function idsNamed(kind: ResourceKind, name: string): Promise<string[]> {
+async function idsNamed(kind: ProviderResource, name: string): Promise<string[]> {
   const page = await client.get<{ items: { id: string }[] }>(`${kind.path}?name=${encodeURIComponent(name)}`);
   return page.body.items.map((item) => item.id);
 }
 
-const declarations: Array<[string, ResourceKind, Record<string, unknown>]> = [
+const declarations: Array<[string, ProviderResource, Record<string, unknown>]> = [
   [
     "AuthorizationCodeGrant",
-    AUTHORIZATION_CODE_GRANT,
+    AUTHORIZATION_CODE_GRANT_RESOURCE,
     { name: "Cycled app", providerName: "Acme", redirectUrls: ["https://app.example.com/cb"] },
   ],
-  ["AuthScope", AUTH_SCOPE, { name: "cycled.scope", limitAuthorizationToApis: ["Table API"] }],
-  ["ApiAccessPolicy", API_ACCESS_POLICY, { name: "Cycled policy", restApis: ["Table API"] }],
+  ["AuthScope", AUTH_SCOPE_RESOURCE, { name: "cycled.scope", limitAuthorizationToApis: ["Table API"] }],
+  ["ApiAccessPolicy", API_ACCESS_POLICY_RESOURCE, { name: "Cycled policy", restApis: ["Table API"] }],
 ];
 
 describe.each(declarations)("%s", (_name, kind, declaration) => {
@@ -54,7 +54,7 @@ describe.each(declarations)("%s", (_name, kind, declaration) => {
       expect(seen.has(record.id)).toBe(false);
       seen.add(record.id);
       expect(await idsNamed(kind, String(declaration.name))).toEqual([record.id]);
-      if (kind === AUTHORIZATION_CODE_GRANT) {
+      if (kind === AUTHORIZATION_CODE_GRANT_RESOURCE) {
         const live = await readRecord(client, kind, record.id);
         expect(live?.clientSecretFingerprint).toBe(secretFingerprint(record.clientSecret as string));
       }
@@ -65,7 +65,7 @@ describe.each(declarations)("%s", (_name, kind, declaration) => {
 });
 
 describe("a lost answer in a later cycle", () => {
-  const inputs = validInputs(AUTHORIZATION_CODE_GRANT, {
+  const inputs = validInputs(AUTHORIZATION_CODE_GRANT_RESOURCE, {
     name: "Cycled then lost",
     providerName: "Acme",
     redirectUrls: ["https://app.example.com/cb"],
@@ -74,8 +74,8 @@ describe("a lost answer in a later cycle", () => {
 
   test("every answer of the new link's create lost (the up fails): the rerun takes that record over, with its secret", async () => {
     for (let cycle = 1; cycle <= 4; cycle++) {
-      const { record } = await createRecord(client, AUTHORIZATION_CODE_GRANT, inputs, { seed });
-      await deleteRecord(client, AUTHORIZATION_CODE_GRANT, record.id);
+      const { record } = await createRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, inputs, { seed });
+      await deleteRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, record.id);
     }
     // Cycle 5: the server creates the record, but no answer to a create that is new reaches the
     // provider (every retry is replayed by the server and lost too); replays of deleted ones pass.
@@ -83,19 +83,21 @@ describe("a lost answer in a later cycle", () => {
     const proxy = await startLossyProxy(server.url, (method) => method === "POST" && ++creates > 4);
     const lossy = testClient(proxy.url, server.adminToken).client;
     try {
-      const failed = await createRecord(lossy, AUTHORIZATION_CODE_GRANT, inputs, { seed }).catch((e) => e);
+      const failed = await createRecord(lossy, AUTHORIZATION_CODE_GRANT_RESOURCE, inputs, { seed }).catch(
+        (e) => e,
+      );
       expect(failed).toMatchObject({ code: "NETWORK_ERROR" });
     } finally {
       await lossy.close();
       await proxy.close();
     }
-    const committed = await idsNamed(AUTHORIZATION_CODE_GRANT, "Cycled then lost");
+    const committed = await idsNamed(AUTHORIZATION_CODE_GRANT_RESOURCE, "Cycled then lost");
     expect(committed).toHaveLength(1);
 
-    const rerun = await createRecord(client, AUTHORIZATION_CODE_GRANT, inputs, { seed });
+    const rerun = await createRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, inputs, { seed });
     expect(rerun).toMatchObject({ how: "replayed", record: { id: committed[0] } });
-    const live = await readRecord(client, AUTHORIZATION_CODE_GRANT, committed[0]!);
+    const live = await readRecord(client, AUTHORIZATION_CODE_GRANT_RESOURCE, committed[0]!);
     expect(live?.clientSecretFingerprint).toBe(secretFingerprint(rerun.record.clientSecret as string));
-    expect(await idsNamed(AUTHORIZATION_CODE_GRANT, "Cycled then lost")).toEqual(committed);
+    expect(await idsNamed(AUTHORIZATION_CODE_GRANT_RESOURCE, "Cycled then lost")).toEqual(committed);
   });
 });

@@ -1,5 +1,9 @@
 import { check } from "../../src/check";
-import { API_ACCESS_POLICY, AUTH_SCOPE, AUTHORIZATION_CODE_GRANT } from "../../src/resources";
+import {
+  API_ACCESS_POLICY_RESOURCE,
+  AUTH_SCOPE_RESOURCE,
+  AUTHORIZATION_CODE_GRANT_RESOURCE,
+} from "../../src/resources";
 import { UNKNOWN } from "../../src/unknowns";
 
 const grant = (overrides: Record<string, unknown> = {}) => ({
@@ -11,7 +15,7 @@ const grant = (overrides: Record<string, unknown> = {}) => ({
 
 describe("check: AuthorizationCodeGrant", () => {
   test("fills every documented default", () => {
-    const { inputs, failures } = check(AUTHORIZATION_CODE_GRANT, grant());
+    const { inputs, failures } = check(AUTHORIZATION_CODE_GRANT_RESOURCE, grant());
     expect(failures).toEqual([]);
     expect(inputs).toEqual({
       ...grant(),
@@ -84,7 +88,7 @@ describe("check: AuthorizationCodeGrant", () => {
     ["a missing name", { name: undefined }, "name", /required/],
     ["a non-boolean adopt", { adopt: "yes" }, "adopt", /true or false/],
   ])("refuses %s, naming the property", (_what, overrides, property, reason) => {
-    const { failures } = check(AUTHORIZATION_CODE_GRANT, grant(overrides));
+    const { failures } = check(AUTHORIZATION_CODE_GRANT_RESOURCE, grant(overrides));
     const failure = failures.find((f) => f.property === property);
     expect(failure).toBeDefined();
     expect(failure!.reason).toMatch(reason);
@@ -92,39 +96,44 @@ describe("check: AuthorizationCodeGrant", () => {
 
   test("loopback http redirects are accepted, in the given order", () => {
     const urls = ["http://localhost:3000/cb", "https://app.example.com/cb", "http://127.0.0.1:8080/cb"];
-    const { inputs, failures } = check(AUTHORIZATION_CODE_GRANT, grant({ redirectUrls: urls }));
+    const { inputs, failures } = check(AUTHORIZATION_CODE_GRANT_RESOURCE, grant({ redirectUrls: urls }));
     expect(failures).toEqual([]);
     expect(inputs.redirectUrls).toEqual(urls);
   });
 
   test("adopt is kept for the provider and is not a contract field", () => {
-    const { inputs, failures } = check(AUTHORIZATION_CODE_GRANT, grant({ adopt: true }));
+    const { inputs, failures } = check(AUTHORIZATION_CODE_GRANT_RESOURCE, grant({ adopt: true }));
     expect(failures).toEqual([]);
     expect(inputs.adopt).toBe(true);
   });
 
   test("inputs not known yet (a preview) are left alone; the known ones are still checked", () => {
-    const unknownScopes = check(AUTHORIZATION_CODE_GRANT, grant({ authScopes: [UNKNOWN] }));
+    const unknownScopes = check(AUTHORIZATION_CODE_GRANT_RESOURCE, grant({ authScopes: [UNKNOWN] }));
     expect(unknownScopes.failures).toEqual([]);
     expect(unknownScopes.inputs.authScopes).toEqual([UNKNOWN]);
     expect(unknownScopes.inputs.tokenFormat).toBe("Opaque");
-    const stillChecked = check(AUTHORIZATION_CODE_GRANT, grant({ authScopes: UNKNOWN, tokenFormat: "SAML" }));
+    const stillChecked = check(
+      AUTHORIZATION_CODE_GRANT_RESOURCE,
+      grant({ authScopes: UNKNOWN, tokenFormat: "SAML" }),
+    );
     expect(stillChecked.failures.map((f) => f.property)).toEqual(["tokenFormat"]);
   });
 });
 
 describe("check: AuthScope and ApiAccessPolicy", () => {
   test("an auth scope gets its defaults; a name with a space is refused", () => {
-    expect(check(AUTH_SCOPE, { name: "useraccount" })).toEqual({
+    expect(check(AUTH_SCOPE_RESOURCE, { name: "useraccount" })).toEqual({
       inputs: { name: "useraccount", description: "", limitAuthorizationToApis: [] },
       failures: [],
     });
-    expect(check(AUTH_SCOPE, { name: "user account" }).failures[0]?.property).toBe("name");
+    expect(check(AUTH_SCOPE_RESOURCE, { name: "user account" }).failures[0]?.property).toBe("name");
   });
 
   test("a policy needs REST APIs and cannot both apply to all and list integrations", () => {
-    expect(check(API_ACCESS_POLICY, { name: "p", restApis: [] }).failures[0]?.property).toBe("restApis");
-    const both = check(API_ACCESS_POLICY, {
+    expect(check(API_ACCESS_POLICY_RESOURCE, { name: "p", restApis: [] }).failures[0]?.property).toBe(
+      "restApis",
+    );
+    const both = check(API_ACCESS_POLICY_RESOURCE, {
       name: "p",
       restApis: ["Table API"],
       applyToAllIntegrations: true,
@@ -133,7 +142,7 @@ describe("check: AuthScope and ApiAccessPolicy", () => {
     expect(both.failures).toEqual([
       { property: "integrations", reason: "must be empty when applyToAllIntegrations is true" },
     ]);
-    expect(check(API_ACCESS_POLICY, { name: "p", restApis: ["Table API"] }).inputs).toEqual({
+    expect(check(API_ACCESS_POLICY_RESOURCE, { name: "p", restApis: ["Table API"] }).inputs).toEqual({
       name: "p",
       description: "",
       restApis: ["Table API"],

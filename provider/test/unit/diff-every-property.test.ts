@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { check } from "../../src/check";
 import { diff } from "../../src/diff";
 import { secretFingerprint } from "../../src/fingerprint";
-import { AUTHORIZATION_CODE_GRANT, type ResourceKind } from "../../src/resources";
+import { AUTHORIZATION_CODE_GRANT_RESOURCE, type ProviderResource } from "../../src/resources";
 import {
   BUILT_IN_REST_APIS,
   KIND_TEMPLATES,
@@ -23,20 +23,20 @@ const REFS: References = {
 const GENERATED_SECRET = "generated-by-the-server-0123456789abcdef";
 const GENERATED_CLIENT_ID = "generated-client-id-0001";
 
-const inputsOf = (kind: ResourceKind, declaration: Record<string, unknown>) => {
+const inputsOf = (kind: ProviderResource, declaration: Record<string, unknown>) => {
   const { inputs, failures } = check(kind, declaration);
   expect(failures).toEqual([]);
   return inputs;
 };
 
 /** The state after up of `inputs`: the inputs and what the server added (as outputs). */
-function stateOf(kind: ResourceKind, inputs: Record<string, unknown>): Record<string, unknown> {
+function stateOf(kind: ProviderResource, inputs: Record<string, unknown>): Record<string, unknown> {
   const state: Record<string, unknown> = {
     ...inputs,
     id: "0190f0a0-0000-7000-8000-000000000001",
     version: 3,
   };
-  if (kind === AUTHORIZATION_CODE_GRANT) {
+  if (kind === AUTHORIZATION_CODE_GRANT_RESOURCE) {
     state.clientId = inputs.clientId ?? GENERATED_CLIENT_ID;
     const secret = inputs.publicClient ? undefined : ((inputs.clientSecret as string) ?? GENERATED_SECRET);
     if (secret === undefined) delete state.clientSecret;
@@ -47,7 +47,7 @@ function stateOf(kind: ResourceKind, inputs: Record<string, unknown>): Record<st
 }
 
 /** The oracle: which properties differ, written out without the provider's helpers. */
-function differing(kind: ResourceKind, state: Record<string, unknown>, news: Record<string, unknown>) {
+function differing(kind: ProviderResource, state: Record<string, unknown>, news: Record<string, unknown>) {
   const normal = (key: string, value: unknown) =>
     JSON.stringify(Array.isArray(value) && kind.setLists.includes(key) ? [...value].sort() : (value ?? null));
   const changed = Object.keys(kind.fields.shape).filter(
@@ -78,22 +78,25 @@ describe.each(KIND_TEMPLATES)("diff: $name", ({ kind, template }) => {
 });
 
 test("AuthorizationCodeGrant: an optional property the record has and the declaration omits is a change of that property", () => {
-  const minimal = inputsOf(AUTHORIZATION_CODE_GRANT, {
+  const minimal = inputsOf(AUTHORIZATION_CODE_GRANT_RESOURCE, {
     name: "n",
     providerName: "p",
     redirectUrls: ["https://a.example/cb"],
   });
-  const optional = Object.keys(AUTHORIZATION_CODE_GRANT.fields.shape).filter(
+  const optional = Object.keys(AUTHORIZATION_CODE_GRANT_RESOURCE.fields.shape).filter(
     (key) => !["clientId", "clientSecret"].includes(key) && minimal[key] === undefined,
   );
   expect(optional.sort()).toEqual(["loginUrl", "logoUrl"]);
   fc.assert(
     fc.property(KIND_TEMPLATES[0]!.template(REFS), (t) => {
-      const news = inputsOf(AUTHORIZATION_CODE_GRANT, materialize(t, "u-"));
+      const news = inputsOf(AUTHORIZATION_CODE_GRANT_RESOURCE, materialize(t, "u-"));
       for (const key of optional.filter((k) => news[k] === undefined)) {
         // Set out of band, then refreshed into the state (or declared before and removed since).
-        const state = { ...stateOf(AUTHORIZATION_CODE_GRANT, news), [key]: "https://elsewhere.example.com/" };
-        expect(diff(AUTHORIZATION_CODE_GRANT, state, news)).toMatchObject({
+        const state = {
+          ...stateOf(AUTHORIZATION_CODE_GRANT_RESOURCE, news),
+          [key]: "https://elsewhere.example.com/",
+        };
+        expect(diff(AUTHORIZATION_CODE_GRANT_RESOURCE, state, news)).toMatchObject({
           changes: true,
           changed: [key],
           replaces: [],

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ApiAccessPolicySchema, AuthScopeSchema, IntegrationSchema } from "../../../server/src/contract";
 import { VERSION } from "../../../server/src/version";
 import { findRepoRoot, renderSchema, schemaPath } from "../../scripts/generate-schema";
-import { PROVIDER_INPUTS, RESOURCE_KINDS, type ResourceKind } from "../../src/resources";
+import { PROVIDER_INPUTS, PROVIDER_RESOURCES, type ProviderResource } from "../../src/resources";
 import {
   buildPulumiSchema,
   DESCRIPTIONS_NOT_IN_CONTRACT,
@@ -12,9 +12,9 @@ import {
 } from "../../src/schema/build";
 
 const schema = buildPulumiSchema(VERSION);
-const KINDS = RESOURCE_KINDS.map((kind) => [kind.token, kind] as const);
+const KINDS = PROVIDER_RESOURCES.map((kind) => [kind.token, kind] as const);
 
-const resourceOf = (kind: ResourceKind) => {
+const resourceOf = (kind: ProviderResource) => {
   const resource = schema.resources[kind.token];
   if (!resource) throw new Error(`schema.json has no resource ${kind.token}`);
   return resource;
@@ -46,7 +46,7 @@ function omitted(field: z.ZodType): { required: true } | { required: false; valu
   return parsed.success ? { required: false, value: parsed.data } : { required: true };
 }
 
-const fieldsOf = (kind: ResourceKind) => Object.entries(kind.fields.shape) as [string, z.ZodType][];
+const fieldsOf = (kind: ProviderResource) => Object.entries(kind.fields.shape) as [string, z.ZodType][];
 
 const RECORDS: Record<string, z.ZodObject> = {
   "inbound-oauth:index:AuthorizationCodeGrant": IntegrationSchema,
@@ -206,7 +206,7 @@ test("the secret integration outputs: clientSecret is secret in and out", () => 
 test("package: name, version, and a resource per descriptor", () => {
   expect(schema.name).toBe("inbound-oauth");
   expect(schema.version).toBe(VERSION);
-  expect(Object.keys(schema.resources)).toEqual(RESOURCE_KINDS.map((kind) => kind.token));
+  expect(Object.keys(schema.resources)).toEqual(PROVIDER_RESOURCES.map((kind) => kind.token));
   for (const token of Object.keys(schema.resources))
     expect(token.startsWith(`${schema.name}:index:`)).toBe(true);
 });

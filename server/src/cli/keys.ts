@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_KEY_RETENTION_DAYS } from "../contract";
 import { systemClock } from "../domain/clock";
-import { KeyEncryptionKey } from "../domain/oauth/key-encryption";
-import { SigningKeys } from "../domain/oauth/keys";
+import { KeyEncryptionKey, SigningKeys } from "../domain/oauth/keys";
 import { openKeyCustody } from "../key-encryption-key";
 import { databaseLocation, UsageError, withDatabase } from "./common";
 import { rotateEncryptionKey } from "./rotate-encryption-key";

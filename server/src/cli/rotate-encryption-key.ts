@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { reencryptSigningKeys } from "../domain/oauth/key-custody";
+import { reencryptSigningKeys } from "../domain/oauth/keys";
 import {
   createKekFile,
   describeKek,

@@ -109,7 +109,7 @@ export async function usersCommand(args: string[]): Promise<void> {
       do {
         const page = await registry.users.list({}, { cursor, limit: 200 });
         for (const user of page.items) {
-          const roles = (user.roles as string[]).join(",") || "-";
+          const roles = user.roles.join(",") || "-";
           const state = user.active === false ? "inactive" : "active";
           process.stdout.write(`${user.name}\t${roles}\t${state}\t${user.createdAt}\n`);
         }
@@ -135,8 +135,8 @@ export async function usersCommand(args: string[]): Promise<void> {
       const input: UserInput = {
         name: user.name,
         password,
-        roles: user.roles as string[],
-        active: user.active as boolean,
+        roles: user.roles,
+        active: user.active,
       };
       await registry.users.replace(ACTOR, user.id, user.version, input);
     }).catch(explained);

@@ -1,6 +1,7 @@
 /**
  * The management API contract: zod schemas and error codes, the single source of the types used by
  * the server, the provider and the SDK, and of the published OpenAPI document. Imports only zod.
+ * Each resource kind is declared once, in manifests/.
  */
 export * from "./admin-token";
 export * from "./api-access-policy";
@@ -11,8 +12,8 @@ export * from "./common";
 export * from "./errors";
 export * from "./integration";
 export * from "./issues";
+export * from "./manifests";
 export * from "./oauth";
-export * from "./openapi";
 export * from "./rest-api";
 export * from "./signing-key";
 export * from "./url-spelling";

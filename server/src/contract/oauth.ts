@@ -33,28 +33,41 @@ export const CodeChallengeSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{43}$/, "must be a base64url SHA-256 (43 characters)");
 
+/**
+ * An endpoint's form or query parameters: each optional and at most 2048 characters; the endpoint
+ * decides which are required and how they combine, and answers RFC 6749 errors for them.
+ */
+function params<const Name extends string>(...names: Name[]) {
+  return z.object(
+    Object.fromEntries(names.map((name) => [name, param.optional()])) as {
+      [P in Name]: z.ZodOptional<typeof param>;
+    },
+  );
+}
+
 /** The authorization request (query of /oauth_auth.do, or the form the consent page posts back). */
-export const AuthorizeParamsSchema = z.object({
-  response_type: param.optional(),
-  client_id: param.optional(),
-  redirect_uri: param.optional(),
-  scope: param.optional(),
-  state: param.optional(),
-  code_challenge: param.optional(),
-  code_challenge_method: param.optional(),
-});
+export const AUTHORIZE_PARAMS = [
+  "response_type",
+  "client_id",
+  "redirect_uri",
+  "scope",
+  "state",
+  "code_challenge",
+  "code_challenge_method",
+] as const;
+export const AuthorizeParamsSchema = params(...AUTHORIZE_PARAMS);
 export type AuthorizeParams = z.infer<typeof AuthorizeParamsSchema>;
 
-export const TokenRequestSchema = z.object({
-  grant_type: param.optional(),
-  code: param.optional(),
-  redirect_uri: param.optional(),
-  code_verifier: param.optional(),
-  refresh_token: param.optional(),
-  scope: param.optional(),
-  client_id: param.optional(),
-  client_secret: param.optional(),
-});
+export const TokenRequestSchema = params(
+  "grant_type",
+  "code",
+  "redirect_uri",
+  "code_verifier",
+  "refresh_token",
+  "scope",
+  "client_id",
+  "client_secret",
+);
 export type TokenRequest = z.infer<typeof TokenRequestSchema>;
 
 export const TokenResponseSchema = z.object({
@@ -66,12 +79,7 @@ export const TokenResponseSchema = z.object({
 });
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
-export const IntrospectRequestSchema = z.object({
-  token: param.optional(),
-  token_type_hint: param.optional(),
-  client_id: param.optional(),
-  client_secret: param.optional(),
-});
+export const IntrospectRequestSchema = params("token", "token_type_hint", "client_id", "client_secret");
 
 export const RevokeRequestSchema = IntrospectRequestSchema;
 

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { canonicalJson, IDEMPOTENCY_KEY_FORMAT } from "../contract";
 import type { SqlExecutor } from "../storage/database";
+import { findIdempotencyRow, insertIdempotencyRow } from "../storage/idempotency";
 import { ApiError } from "./api-error";
 
 /**
@@ -66,55 +67,45 @@ function open(idempotencyKey: string, salt: string, sealed: string): StoredRespo
   return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString("utf8"));
 }
 
-export interface Replay {
-  response: StoredResponse;
+/** The Idempotency-Key a write came with: whose token, the key, and the request's fingerprint. */
+export interface IdempotencyClaim {
+  tokenId: string;
+  key: string;
+  requestHash: string;
 }
 
 /** The stored response for this key, or undefined; refuses a key reused for another request. */
 export async function findReplay(
   ex: SqlExecutor,
-  tokenId: string,
-  key: string,
-  hash: string,
+  claim: IdempotencyClaim,
   now: Date,
-): Promise<Replay | undefined> {
-  const rows = await ex.query<{
-    request_hash: string;
-    salt: string;
-    sealed_response: string;
-    created_at: string;
-  }>(
-    "SELECT request_hash, salt, sealed_response, created_at FROM idempotency_keys WHERE token_id = ? AND key_hash = ?",
-    [tokenId, sha256(key)],
-  );
-  const row = rows[0];
-  if (!row || Date.parse(row.created_at) + IDEMPOTENCY_TTL_MS < now.getTime()) return undefined;
-  if (row.request_hash !== hash) {
+): Promise<StoredResponse | undefined> {
+  const row = await findIdempotencyRow(ex, claim.tokenId, sha256(claim.key));
+  if (!row || Date.parse(row.createdAt) + IDEMPOTENCY_TTL_MS < now.getTime()) return undefined;
+  if (row.requestHash !== claim.requestHash) {
     throw new ApiError(
       "IDEMPOTENCY_KEY_REUSED",
       "This Idempotency-Key was already used for a different request. Use a new key for a new request; reuse a key only to retry the very same request.",
     );
   }
-  return { response: open(key, row.salt, row.sealed_response) };
+  return open(claim.key, row.salt, row.sealedResponse);
 }
 
 /** Records the response, in the transaction of the write it describes. */
 export async function saveResponse(
   ex: SqlExecutor,
-  tokenId: string,
-  key: string,
-  hash: string,
+  claim: IdempotencyClaim,
   response: StoredResponse,
   now: Date,
 ): Promise<void> {
-  const { salt, sealed } = seal(key, response);
-  await ex.execute("DELETE FROM idempotency_keys WHERE token_id = ? AND key_hash = ? AND created_at < ?", [
-    tokenId,
-    sha256(key),
-    new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString(),
-  ]);
-  await ex.execute(
-    "INSERT INTO idempotency_keys (token_id, key_hash, request_hash, salt, sealed_response, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-    [tokenId, sha256(key), hash, salt, sealed, now.toISOString()],
-  );
+  const { salt, sealed } = seal(claim.key, response);
+  const row = {
+    tokenId: claim.tokenId,
+    keyHash: sha256(claim.key),
+    requestHash: claim.requestHash,
+    salt,
+    sealedResponse: sealed,
+    createdAt: now.toISOString(),
+  };
+  await insertIdempotencyRow(ex, row, new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString());
 }

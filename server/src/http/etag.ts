@@ -1,9 +1,6 @@
 import { ApiError } from "../domain/api-error";
 
-/** The ETag of a record is its version, as a strong entity tag: "3". */
-export function etagOf(version: number): string {
-  return `"${version}"`;
-}
+export { etagOf } from "../domain/records/write";
 
 /**
  * The version an If-Match header names. PUT requires one (428 without it); DELETE and

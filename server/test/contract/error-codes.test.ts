@@ -60,7 +60,7 @@ function tableText(source: string, name: string): string {
 /**
  * Every code the server constructs: string literals passed to `new ApiError(`, plus the codes of the
  * two tables whose entries reach ApiError through an expression (FASTIFY_ERRORS in
- * http/problem.ts, UNIQUE_CODES in domain/records/service.ts). Any other non-literal first argument
+ * http/problem.ts, UNIQUE_CODES in domain/records/refusals.ts). Any other non-literal first argument
  * fails the test, so a new indirect construction site must be taught here.
  */
 function constructedCodes(): { codes: Map<string, string[]>; unexplained: string[] } {

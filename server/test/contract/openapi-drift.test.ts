@@ -3,9 +3,9 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { renderOpenApi } from "../../scripts/generate-openapi";
 import { buildApp } from "../../src/app";
-import { buildOpenApiDocument } from "../../src/contract";
 import { createAdminToken } from "../../src/domain/admin-tokens";
 import { uuidv7 } from "../../src/domain/ids";
+import { buildOpenApiDocument } from "../../src/openapi/document";
 import { VERSION } from "../../src/version";
 import { openTestStore, type TestStore } from "../helpers/test-app";
 

@@ -2,26 +2,16 @@
 // test process (a browser, a third-party client): a free port, a fresh SQLite file, --dev.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fetch } from "undici";
+import { freePort, waitReady } from "../../../scripts/lib/net";
 
 export const ROOT = resolve(__dirname, "../../..");
 const CLI = join(ROOT, "dist/server/src/cli.js");
 const READY_TIMEOUT_MS = 30_000;
 
-/** A TCP port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((done, fail) => {
-    probe.once("error", fail);
-    probe.listen(0, "127.0.0.1", () => done());
-  });
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((done) => probe.close(() => done()));
-  return port;
-}
+export { freePort };
 
 export interface AuthServer {
   base: string;
@@ -106,21 +96,15 @@ export async function startAuthServer(dir: string, options: StartOptions = {}): 
     }),
   );
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (exit) throw new Error(`the server exited (${exit}) before it was ready:\n${lines.join("\n")}`);
-    try {
-      const response = await fetch(`${base}/.well-known/oauth-authorization-server`);
-      await response.body?.cancel();
-      if (response.ok && existsSync(tokenFile)) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`the server was not ready within ${READY_TIMEOUT_MS} ms:\n${lines.join("\n")}`);
-    }
-    await new Promise((done) => setTimeout(done, 100));
+  try {
+    await waitReady(`${base}/.well-known/oauth-authorization-server`, {
+      timeoutMs: READY_TIMEOUT_MS,
+      exited: () => exit,
+      also: () => existsSync(tokenFile),
+    });
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw new Error(`the server was not ready: ${(error as Error).message}\n${lines.join("\n")}`);
   }
   return {
     base,

@@ -9,22 +9,20 @@
 // teardown stop a cluster that is still in use. The URL is also written to a state file in
 // os.tmpdir() (see readTestPostgresStateFile), which lets a later run clean up a cluster left behind
 // by a run that was killed before its teardown.
-import { execFile } from "node:child_process";
-import {
-  chownSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
+import {
+  type ClusterFiles,
+  findPostgresBinDir,
+  handOverDir,
+  initCluster,
+  POSTGRES_ROOT,
+  startOnFreePort,
+  startPostmaster,
+  stopPostmaster,
+} from "../../../scripts/lib/postgres-cluster";
 
-const POSTGRES_ROOT = "/usr/lib/postgresql";
 const TMP_PREFIX = "inbound-oauth-pg-";
 const STATE_FILE_PREFIX = "inbound-oauth-test-postgres-";
 const STATE_KEY = Symbol.for("inbound-oauth.test-postgres");
@@ -111,37 +109,20 @@ export default async function postgresGlobalSetup(): Promise<void> {
 
 type ServerFiles = Pick<TestPostgresCluster, "dir" | "dataDir" | "binDir" | "port" | "asPostgresUser">;
 
+/** The tests' settings: no fsync (a throwaway cluster), room for every suite's pool. */
+const TEST_SETTINGS = ["fsync=off", "max_connections=300"];
+const NO_SERVER =
+  "Run `bash scripts/ensure-postgres.sh` to install them, or set TEST_DATABASE_URL to an existing " +
+  "server (e.g. postgres://postgres@127.0.0.1:5432/postgres) whose user may CREATE DATABASE.";
+
 /** Starts the postmaster of an initialised cluster on its port (again, after stopServer). */
 export async function startServer(cluster: ServerFiles): Promise<void> {
-  const options = [
-    `-p ${cluster.port}`,
-    `-k ${cluster.dir}`,
-    "-c listen_addresses=127.0.0.1",
-    "-c fsync=off",
-    "-c max_connections=300",
-  ].join(" ");
-  await run(cluster.asPostgresUser, cluster.dir, join(cluster.binDir, "pg_ctl"), [
-    "-w",
-    "-D",
-    cluster.dataDir,
-    "-o",
-    options,
-    "-l",
-    join(cluster.dir, "log"),
-    "start",
-  ]);
+  await startPostmaster(cluster, cluster.port, TEST_SETTINGS);
 }
 
 /** Stops the postmaster but keeps the cluster's files, so startServer can bring it back. */
 export async function stopServer(cluster: ServerFiles, mode: "fast" | "immediate" = "fast"): Promise<void> {
-  await run(cluster.asPostgresUser, cluster.dir, join(cluster.binDir, "pg_ctl"), [
-    "-w",
-    "-D",
-    cluster.dataDir,
-    "-m",
-    mode,
-    "stop",
-  ]);
+  await stopPostmaster(cluster, mode);
 }
 
 /**
@@ -149,74 +130,26 @@ export async function stopServer(cluster: ServerFiles, mode: "fast" | "immediate
  * one of the tier must keep running for the other suites). Stop it with stopCluster.
  */
 export async function startCluster(): Promise<TestPostgresCluster> {
-  const binDir = findBinDir();
+  const binDir = findPostgresBinDir(
+    `No PostgreSQL server binaries (initdb, pg_ctl) found under ${POSTGRES_ROOT}/<version>/bin. ${NO_SERVER}`,
+  );
   const asPostgresUser = process.getuid?.() === 0;
   await cleanUpStaleClusters();
 
   const dir = mkdtempSync(join(tmpdir(), TMP_PREFIX));
-  const dataDir = join(dir, "data");
+  const files: ClusterFiles = { dir, dataDir: join(dir, "data"), binDir, asPostgresUser };
   const stateFile = stateFilePath(process.pid);
-  let started = false;
   try {
-    if (asPostgresUser) {
-      const { uid, gid } = await postgresUserIds();
-      chownSync(dir, uid, gid);
-      await run(asPostgresUser, dir, "test", ["-w", dir]).catch(() => {
-        throw new Error(
-          `The postgres OS user cannot write to ${dir}; set TMPDIR to a folder it can reach (e.g. /tmp) ` +
-            "or set TEST_DATABASE_URL.",
-        );
-      });
-    }
-    await run(asPostgresUser, dir, join(binDir, "initdb"), [
-      "-D",
-      dataDir,
-      "-A",
-      "trust",
-      "-U",
-      "postgres",
-      "--no-sync",
-      "-E",
-      "UTF8",
-    ]);
-
-    let port = 0;
-    let lastError: unknown;
-    // The free port may be taken between probing and starting; retry a few times.
-    for (let attempt = 0; attempt < 3 && !started; attempt++) {
-      if (attempt > 0 && existsSync(join(dataDir, "postmaster.pid"))) break;
-      port = await freePort();
-      try {
-        await startServer({ dir, dataDir, binDir, port, asPostgresUser });
-        started = true;
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    if (!started) {
-      throw new Error(
-        `Could not start the test PostgreSQL cluster: ${errorMessage(lastError)}\n${logTail(dir)}`,
-      );
-    }
-
+    await handOverDir(files, "Or set TEST_DATABASE_URL.");
+    await initCluster(files);
+    const port = await startOnFreePort(files, TEST_SETTINGS, "Could not start the test PostgreSQL cluster");
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-    const cluster: TestPostgresCluster = { dir, dataDir, binDir, port, url, asPostgresUser, stateFile };
-    const stateContents: TestPostgresStateFile = {
-      pid: process.pid,
-      url,
-      dir,
-      dataDir,
-      binDir,
-      port,
-      asPostgresUser,
-    };
+    const stateContents: TestPostgresStateFile = { pid: process.pid, url, ...files, port };
     writeFileSync(stateFile, `${JSON.stringify(stateContents, null, 2)}\n`);
-    return cluster;
+    return { ...files, port, url, stateFile };
   } catch (error) {
     // Also covers a pg_ctl that gave up waiting while the postmaster kept starting.
-    await stopCluster({ dir, dataDir, binDir, asPostgresUser, stateFile }, "immediate").catch(
-      () => undefined,
-    );
+    await stopCluster({ ...files, stateFile }, "immediate").catch(() => undefined);
     throw error;
   }
 }
@@ -227,15 +160,7 @@ export async function stopCluster(
   mode: "fast" | "immediate" = "fast",
 ): Promise<void> {
   try {
-    if (existsSync(join(cluster.dataDir, "postmaster.pid"))) {
-      await run(cluster.asPostgresUser, cluster.dir, join(cluster.binDir, "pg_ctl"), [
-        "-D",
-        cluster.dataDir,
-        "-m",
-        mode,
-        "stop",
-      ]);
-    }
+    await stopPostmaster(cluster, mode);
   } finally {
     rmSync(cluster.dir, { recursive: true, force: true });
     rmSync(cluster.stateFile, { force: true });
@@ -293,92 +218,4 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
-}
-
-function findBinDir(): string {
-  let best: { version: number; dir: string } | undefined;
-  let versions: string[] = [];
-  try {
-    versions = readdirSync(POSTGRES_ROOT);
-  } catch {
-    // No PostgreSQL installed at all.
-  }
-  for (const name of versions) {
-    const version = Number.parseFloat(name);
-    const dir = join(POSTGRES_ROOT, name, "bin");
-    if (!Number.isFinite(version) || !existsSync(join(dir, "initdb")) || !existsSync(join(dir, "pg_ctl")))
-      continue;
-    if (!best || version > best.version) best = { version, dir };
-  }
-  if (!best) {
-    throw new Error(
-      `No PostgreSQL server binaries (initdb, pg_ctl) found under ${POSTGRES_ROOT}/<version>/bin. ` +
-        "Run `bash scripts/ensure-postgres.sh` to install them, or set TEST_DATABASE_URL to an existing " +
-        "server (e.g. postgres://postgres@127.0.0.1:5432/postgres) whose user may CREATE DATABASE.",
-    );
-  }
-  return best.dir;
-}
-
-async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
-  try {
-    const [uid, gid] = await Promise.all([exec("id", ["-u", "postgres"]), exec("id", ["-g", "postgres"])]);
-    return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
-  } catch {
-    throw new Error(
-      "Running as root, but there is no `postgres` OS user to run initdb/pg_ctl as (initdb refuses root). " +
-        "Run `bash scripts/ensure-postgres.sh`, or set TEST_DATABASE_URL.",
-    );
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error("Could not determine a free TCP port"))));
-    });
-  });
-}
-
-/** Runs a PostgreSQL tool, through `runuser -u postgres --` when we are root. */
-function run(asPostgresUser: boolean, cwd: string, command: string, args: string[]): Promise<string> {
-  return asPostgresUser
-    ? exec("runuser", ["-u", "postgres", "--", command, ...args], cwd)
-    : exec(command, args, cwd);
-}
-
-function exec(command: string, args: string[], cwd?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // pg_ctl's postmaster inherits stdout/stderr unless -l is given (it is), so the pipes close.
-    execFile(command, args, { cwd, encoding: "utf8", timeout: 120_000 }, (error, stdout, stderr) => {
-      if (error) {
-        const output = `${stdout}${stderr}`.trim();
-        reject(
-          new Error(
-            `\`${[command, ...args].join(" ")}\` failed: ${error.message}${output ? `\n${output}` : ""}`,
-          ),
-        );
-      } else {
-        resolve(stdout);
-      }
-    });
-  });
-}
-
-function logTail(dir: string): string {
-  try {
-    const lines = readFileSync(join(dir, "log"), "utf8").trimEnd().split("\n");
-    return `Server log (${join(dir, "log")}):\n${lines.slice(-20).join("\n")}`;
-  } catch {
-    return "";
-  }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,7 +2,7 @@
 // keys, kids and plaintexts: it round-trips, and any change of one character, another kid or another
 // key-encryption key makes it fail to open.
 import fc from "fast-check";
-import { isSealed, KeyEncryptionKey, sealedBy } from "../../src/domain/oauth/key-encryption";
+import { isSealed, KeyEncryptionKey, sealedBy } from "../../src/domain/oauth/keys";
 
 const kekArb = fc
   .uint8Array({ minLength: 32, maxLength: 32 })

@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { buildOpenApiDocument, NameSchema, TRIMMED_PRINTABLE } from "../../src/contract";
+import { NameSchema, TRIMMED_PRINTABLE } from "../../src/contract";
+import { buildOpenApiDocument } from "../../src/openapi/document";
 
 /** The rule as first written, with lookarounds and a Unicode property: the oracle. */
 const RULE = /^(?!\s)[^\p{Cc}]*(?<!\s)$/u;

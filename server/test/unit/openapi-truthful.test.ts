@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { buildOpenApiDocument } from "../../src/contract";
 import { checkKeyFormat } from "../../src/domain/idempotency";
+import { buildOpenApiDocument } from "../../src/openapi/document";
 
 // What the OpenAPI document says a request must be is what the server requires: generators
 // (schemathesis) build requests from it, and clients read it as the contract.

@@ -4,7 +4,7 @@
 // invariants checked after each step.
 import fc from "fast-check";
 import * as provider from "../../../src/dynamic";
-import type { ResourceKind } from "../../../src/resources";
+import type { ProviderResource } from "../../../src/resources";
 import { materialize, type Template } from "../../arbitraries/declarations";
 import { liveEquals, liveRecords, type OutOfBand, outOfBand, type World } from "./world";
 
@@ -19,8 +19,8 @@ const count = (key: string) => {
 };
 
 export interface Engine {
-  name: provider.KindName;
-  kind: ResourceKind;
+  name: provider.ResourceClassName;
+  kind: ProviderResource;
   seed: string;
   /** The program's declaration now. */
   declared: Record<string, unknown>;
@@ -43,7 +43,7 @@ const faults = fc.array(
   { maxLength: 6 },
 );
 
-export function stepArbitrary(kind: ResourceKind, template: fc.Arbitrary<Template>): fc.Arbitrary<Step> {
+export function stepArbitrary(kind: ProviderResource, template: fc.Arbitrary<Template>): fc.Arbitrary<Step> {
   const fields = Object.keys(kind.fields.shape).filter((key) => key !== "clientId" && key !== "clientSecret");
   const changes: fc.Arbitrary<OutOfBand>[] = [
     fc.record({ what: fc.constant("set" as const), field: fc.constantFrom(...fields), from: template }),

@@ -3,11 +3,11 @@
 // whether a live record equals a declaration.
 import { secretFingerprint } from "../../../src/fingerprint";
 import type { ManagementClient } from "../../../src/http/client";
-import { AUTHORIZATION_CODE_GRANT, type ResourceKind } from "../../../src/resources";
+import { AUTHORIZATION_CODE_GRANT_RESOURCE, type ProviderResource } from "../../../src/resources";
 import { materialize } from "../../arbitraries/declarations";
 
 export interface World {
-  kind: ResourceKind;
+  kind: ProviderResource;
   /** Every record of the run's resource has a name starting with this. */
   prefix: string;
   /** The provider's token, for reads that see what the server holds. */
@@ -65,7 +65,7 @@ export async function outOfBand(world: World, change: OutOfBand): Promise<void> 
 
 /** The oracle: the live record holds exactly the declared inputs (a generated clientId aside). */
 export function liveEquals(
-  kind: ResourceKind,
+  kind: ProviderResource,
   live: Record<string, unknown>,
   inputs: Record<string, unknown>,
   knownSecret: unknown,
@@ -76,7 +76,7 @@ export function liveEquals(
     if (key === "clientSecret" || (key === "clientId" && inputs.clientId === undefined)) continue;
     if (normal(key, live[key]) !== normal(key, inputs[key])) return false;
   }
-  if (kind !== AUTHORIZATION_CODE_GRANT) return true;
+  if (kind !== AUTHORIZATION_CODE_GRANT_RESOURCE) return true;
   if (inputs.publicClient === true) return live.clientSecretFingerprint === null;
   const secret = inputs.clientSecret ?? knownSecret;
   return typeof secret === "string" && secretFingerprint(secret) === live.clientSecretFingerprint;

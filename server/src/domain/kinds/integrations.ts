@@ -1,19 +1,10 @@
-import type { IntegrationInput } from "../../contract";
-import type { SqlExecutor } from "../../storage/database";
+import type { Integration, IntegrationInput } from "../../contract";
+import { deleteClientSecret, replaceClientSecret } from "../../storage/records/client-secrets";
 import { ApiError } from "../api-error";
-import type { KindBehaviour, Prepared } from "../records/service";
-import type { StoredRecord } from "../records/store";
+import type { Fields, KindBehaviour, Prepared } from "../records/behaviour";
 import { fingerprint, generateClientId, generateSecret, hashSecret } from "../secrets";
 
 const SECRET_CHANGED = [{ field: "clientSecret", secret: true }];
-
-async function storeSecret(tx: SqlExecutor, id: string, secret: string, now: string) {
-  await tx.execute("DELETE FROM client_secrets WHERE integration_id = ?", [id]);
-  await tx.execute(
-    "INSERT INTO client_secrets (integration_id, hash, fingerprint, created_at) VALUES (?, ?, ?, ?)",
-    [id, hashSecret(secret), fingerprint(secret), now],
-  );
-}
 
 function fieldsOf(input: IntegrationInput, clientId: string, clientSecretFingerprint: string | null) {
   const { name: _name, clientSecret: _secret, clientId: _clientId, ...rest } = input;
@@ -21,16 +12,43 @@ function fieldsOf(input: IntegrationInput, clientId: string, clientSecretFingerp
 }
 
 /** A prepared write that sets a new secret: its hash is stored, the secret itself returned once. */
-function withNewSecret(fields: Record<string, unknown>, secret: string, now: () => string): Prepared {
+function withNewSecret(
+  fields: Fields<Integration>,
+  secret: string,
+  now: () => string,
+): Prepared<Integration> {
+  const stored = { hash: hashSecret(secret), fingerprint: fingerprint(secret) };
   return {
-    fields: { ...fields, clientSecretFingerprint: fingerprint(secret) },
-    after: (tx, id) => storeSecret(tx, id, secret, now()),
+    fields: { ...fields, clientSecretFingerprint: stored.fingerprint },
+    after: (tx, id) => replaceClientSecret(tx, id, stored, now()),
     secretChanges: SECRET_CHANGED,
     reveal: { clientSecret: secret },
   };
 }
 
-export function integrationBehaviour(now: () => string): KindBehaviour<IntegrationInput> {
+function refuseDeletionProtected(record: Integration): void {
+  if (record.deletionProtection) {
+    throw new ApiError(
+      "DELETION_PROTECTED",
+      `The integration "${record.name}" has deletion protection. Set deletionProtection to false first (PUT the record), then delete it.`,
+    );
+  }
+}
+
+/** A rotation: a generated secret, or the caller's. Refused for a public client. */
+function rotateSecret(previous: Integration, secret: string | undefined, now: () => string) {
+  if (previous.publicClient) {
+    throw new ApiError(
+      "PUBLIC_CLIENT_HAS_NO_SECRET",
+      `The integration "${previous.name}" is a public client and has no secret to rotate.`,
+    );
+  }
+  const { id: _i, name: _n, version: _v, createdAt: _c, updatedAt: _u, ...fields } = previous;
+  const { clientSecretFingerprint: _f, ...rest } = fields;
+  return withNewSecret({ ...rest, clientSecretFingerprint: null }, secret ?? generateSecret(), now);
+}
+
+export function integrationBehaviour(now: () => string): KindBehaviour<IntegrationInput, Integration> {
   return {
     async prepareCreate(_tx, input) {
       const clientId = input.clientId ?? generateClientId();
@@ -40,7 +58,7 @@ export function integrationBehaviour(now: () => string): KindBehaviour<Integrati
     },
 
     async prepareReplace(_tx, input, previous) {
-      const clientId = previous.fields.clientId as string;
+      const clientId = previous.clientId;
       if (input.clientId !== undefined && input.clientId !== clientId) {
         throw new ApiError(
           "IMMUTABLE_FIELD",
@@ -48,13 +66,11 @@ export function integrationBehaviour(now: () => string): KindBehaviour<Integrati
           { errors: [{ path: "clientId", message: `cannot change from "${clientId}"` }] },
         );
       }
-      const previousFingerprint = previous.fields.clientSecretFingerprint as string | null;
+      const previousFingerprint = previous.clientSecretFingerprint;
       if (input.publicClient) {
         return {
           fields: fieldsOf(input, clientId, null),
-          after: async (tx, id) => {
-            await tx.execute("DELETE FROM client_secrets WHERE integration_id = ?", [id]);
-          },
+          after: deleteClientSecret,
           secretChanges: previousFingerprint ? SECRET_CHANGED : [],
         };
       }
@@ -74,27 +90,7 @@ export function integrationBehaviour(now: () => string): KindBehaviour<Integrati
       return { fields: fieldsOf(input, clientId, previousFingerprint) };
     },
 
-    checkDelete(record: StoredRecord) {
-      if (record.fields.deletionProtection) {
-        throw new ApiError(
-          "DELETION_PROTECTED",
-          `The integration "${record.name}" has deletion protection. Set deletionProtection to false first (PUT the record), then delete it.`,
-        );
-      }
-    },
-  };
-}
-
-/** A rotation: a generated secret, or the caller's. Refused for a public client. */
-export function rotateSecret(secret: string | undefined, now: () => string) {
-  return async (_tx: SqlExecutor, previous: StoredRecord): Promise<Prepared> => {
-    if (previous.fields.publicClient) {
-      throw new ApiError(
-        "PUBLIC_CLIENT_HAS_NO_SECRET",
-        `The integration "${previous.name}" is a public client and has no secret to rotate.`,
-      );
-    }
-    const { clientId: _c, clientSecretFingerprint: _f, ...rest } = previous.fields;
-    return withNewSecret({ ...rest, clientId: previous.fields.clientId }, secret ?? generateSecret(), now);
+    checkDelete: refuseDeletionProtected,
+    rotateSecret: (previous, secret) => rotateSecret(previous, secret, now),
   };
 }

@@ -1,9 +1,9 @@
-import type { RestApiInput } from "../../contract";
+import type { RestApi, RestApiInput } from "../../contract";
 import type { SqlExecutor } from "../../storage/database";
+import { insertRecord } from "../../storage/records/write";
 import { ApiError } from "../api-error";
+import type { KindBehaviour } from "../records/behaviour";
 import { REST_API } from "../records/kinds";
-import type { KindBehaviour } from "../records/service";
-import type { StoredRecord } from "../records/store";
 import { plainFields } from "./simple";
 
 /** The sample APIs every server has. Their ids are fixed so every server agrees on them. */
@@ -28,8 +28,8 @@ export const BUILT_IN_REST_APIS: (RestApiInput & { id: string })[] = [
   },
 ];
 
-function refuseBuiltIn(record: StoredRecord): void {
-  if (record.fields.builtIn) {
+function refuseBuiltIn(record: RestApi): void {
+  if (record.builtIn) {
     throw new ApiError(
       "BUILT_IN_READ_ONLY",
       `"${record.name}" is a built-in sample API and cannot be changed or deleted. Add your own REST API instead.`,
@@ -37,29 +37,19 @@ function refuseBuiltIn(record: StoredRecord): void {
   }
 }
 
-export const restApiBehaviour: KindBehaviour<RestApiInput> = {
-  prepareCreate: async (_tx, input) => {
-    const prepared = plainFields(input);
-    prepared.fields.builtIn = false;
-    return prepared;
-  },
+export const restApiBehaviour: KindBehaviour<RestApiInput, RestApi> = {
+  prepareCreate: async (_tx, input) => ({ fields: { ...plainFields(input), builtIn: false } }),
   prepareReplace: async (_tx, input, previous) => {
     refuseBuiltIn(previous);
-    const prepared = plainFields(input);
-    prepared.fields.builtIn = false;
-    return prepared;
+    return { fields: { ...plainFields(input), builtIn: false } };
   },
   checkDelete: refuseBuiltIn,
 };
 
 /** Adds the built-in sample APIs that are missing (at every start; concurrent starts are fine). */
 export async function seedBuiltInRestApis(ex: SqlExecutor, now: string): Promise<void> {
-  for (const api of BUILT_IN_REST_APIS) {
-    const document = JSON.stringify({ basePath: api.basePath, description: api.description });
-    await ex.execute(
-      `INSERT INTO ${REST_API.table} (id, name, document, version, created_at, updated_at, built_in)
-       VALUES (?, ?, ?, 1, ?, ?, 1) ON CONFLICT DO NOTHING`,
-      [api.id, api.name, document, now, now],
-    );
+  for (const { id, name, basePath, description } of BUILT_IN_REST_APIS) {
+    const write = { name, fields: { basePath, description, builtIn: true }, references: new Map() };
+    await insertRecord(ex, REST_API, id, write, now, { ifMissing: true });
   }
 }

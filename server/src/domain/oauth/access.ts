@@ -1,6 +1,7 @@
+import type { ApiAccessPolicy, AuthScope, RestApi } from "../../contract";
 import type { SqlExecutor } from "../../storage/database";
-import { API_ACCESS_POLICY, AUTH_SCOPE, type KindSpec, REST_API } from "../records/kinds";
-import { listRecords } from "../records/store";
+import { listAll } from "../../storage/records/read";
+import { API_ACCESS_POLICY, AUTH_SCOPE, REST_API } from "../records/kinds";
 import type { Client } from "./clients";
 
 /** Why a token may not reach an API; checked in this order after the token itself is valid. */
@@ -8,30 +9,12 @@ export type AccessRule = "scope" | "token_restriction" | "role";
 
 export type AccessDecision = { allowed: true } | { allowed: false; rule: AccessRule; description: string };
 
-interface ScopeLimits {
-  name: string;
-  limitAuthorizationToApis: string[];
-}
+type ScopeLimits = Pick<AuthScope, "name" | "limitAuthorizationToApis">;
 
-interface Policy {
-  name: string;
-  restApis: string[];
-  integrations: string[];
-  applyToAllIntegrations: boolean;
-  active: boolean;
-}
-
-/** Every record of a kind, as name plus fields. */
-async function allOf<T>(db: SqlExecutor, kind: KindSpec): Promise<T[]> {
-  const items: T[] = [];
-  let afterId: string | undefined;
-  for (;;) {
-    const page = await listRecords(db, kind, { filters: {}, afterId, limit: 200 });
-    items.push(...page.records.map((r) => ({ name: r.name, ...r.fields }) as T));
-    if (!page.nextCursor) return items;
-    afterId = page.records.at(-1)!.id;
-  }
-}
+type Policy = Pick<
+  ApiAccessPolicy,
+  "name" | "restApis" | "integrations" | "applyToAllIntegrations" | "active"
+>;
 
 /** The registry's access rules as they are now: scopes' API limits and, when needed, the policies. */
 export interface AccessRules {
@@ -41,8 +24,10 @@ export interface AccessRules {
 
 /** Reads the rules live (policies only for a client that enforces token restriction). */
 export async function loadAccessRules(db: SqlExecutor, client: Client): Promise<AccessRules> {
-  const scopes = await allOf<ScopeLimits>(db, AUTH_SCOPE);
-  const policies = client.enforceTokenRestriction ? await allOf<Policy>(db, API_ACCESS_POLICY) : [];
+  const scopes = await listAll<AuthScope>(db, AUTH_SCOPE);
+  const policies = client.enforceTokenRestriction
+    ? await listAll<ApiAccessPolicy>(db, API_ACCESS_POLICY)
+    : [];
   return { scopes, policies };
 }
 
@@ -116,9 +101,6 @@ export async function reachableApis(
   client: Client,
   tokenScopes: readonly string[],
 ): Promise<string[]> {
-  const [rules, apis] = await Promise.all([
-    loadAccessRules(db, client),
-    allOf<{ name: string }>(db, REST_API),
-  ]);
+  const [rules, apis] = await Promise.all([loadAccessRules(db, client), listAll<RestApi>(db, REST_API)]);
   return apis.filter((api) => decide(rules, client, tokenScopes, api.name).allowed).map((api) => api.name);
 }

@@ -19,3 +19,16 @@ export function matchRedirectUri(registered: readonly string[], requested: strin
   }
   return undefined;
 }
+
+/** The client's redirect URI with the response parameters added (its own query kept), and iss (RFC 9207). */
+export function redirectWith(
+  redirectUri: string,
+  params: Record<string, string | undefined>,
+  issuer: string,
+): string {
+  const url = new URL(redirectUri);
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined) url.searchParams.set(key, value);
+  url.searchParams.set("iss", issuer);
+  return url.toString();
+}

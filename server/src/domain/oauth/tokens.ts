@@ -12,7 +12,7 @@ import {
 } from "../../storage/oauth-tokens";
 import type { Clock } from "../clock";
 import { uuidv7 } from "../ids";
-import { findUser } from "../kinds/users";
+import { findUser } from "../kinds/user-login";
 import { reachableApis } from "./access";
 import { type Client, findClientById } from "./clients";
 import type { SigningKeys } from "./keys";

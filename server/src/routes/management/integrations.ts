@@ -1,50 +1,34 @@
 import type { FastifyInstance } from "fastify";
-import { IntegrationInputSchema, IntegrationListQuerySchema, RotateSecretInputSchema } from "../../contract";
-import type { Clock } from "../../domain/clock";
-import { rotateSecret } from "../../domain/kinds/integrations";
+import { INTEGRATION_MANIFEST, RotateSecretInputSchema } from "../../contract";
 import type { Registry } from "../../domain/registry";
 import { principalOf } from "../../http/auth";
-import { etagOf, versionFromIfMatch } from "../../http/etag";
-import { idempotentPost } from "../../http/idempotent";
+import { versionFromIfMatch } from "../../http/etag";
+import { idempotencyOf, sendWritten } from "../../http/idempotent";
 import { parseWith } from "../../http/validate";
+import { recordRoutesOf } from "./kind-routes";
 import { registerRecordRoutes } from "./records";
 
-/** /integrations: the authorization code grant integrations, plus rotate-secret. */
-export function integrationRoutes(app: FastifyInstance, registry: Registry, clock: Clock): void {
+/** /integrations: the authorization code grant integrations (generic routes), plus rotate-secret. */
+export function integrationRoutes(app: FastifyInstance, registry: Registry): void {
   const service = registry.integrations;
-  registerRecordRoutes(app, {
-    path: "/integrations",
-    service,
-    input: IntegrationInputSchema,
-    listQuery: IntegrationListQuerySchema,
-    filters: (query) => ({ name: query.name, clientId: query.clientId }),
-    created: (outcome) => ({ ...outcome.view, ...outcome.reveal }),
-    clock,
-  });
+  registerRecordRoutes(app, recordRoutesOf(INTEGRATION_MANIFEST, service));
 
-  app.post<{ Params: { id: string } }>("/integrations/:id/rotate-secret", async (request, reply) => {
-    const expected = versionFromIfMatch(request.headers["if-match"], false);
-    const body = parseWith(RotateSecretInputSchema, request.body ?? {}, "body");
-    const now = () => clock.now().toISOString();
-    return idempotentPost(
-      service.db,
-      clock,
-      request,
-      reply,
-      (outcome) => ({
-        status: 200,
-        headers: { etag: etagOf(outcome.view.version) },
-        body: { ...outcome.view, ...outcome.reveal },
-      }),
-      (finish) =>
-        service.change(
-          principalOf(request).name,
-          request.params.id,
-          expected,
-          "rotateSecret",
-          rotateSecret(body.clientSecret, now),
-          finish,
-        ),
-    );
-  });
+  app.post<{ Params: { id: string } }>(
+    `${INTEGRATION_MANIFEST.path}/:id/rotate-secret`,
+    async (request, reply) => {
+      const expectedVersion = versionFromIfMatch(request.headers["if-match"], false);
+      const body = parseWith(RotateSecretInputSchema, request.body ?? {}, "body");
+      const write = {
+        actor: principalOf(request).name,
+        operation: {
+          kind: "rotateSecret" as const,
+          id: request.params.id,
+          expectedVersion,
+          clientSecret: body.clientSecret,
+        },
+        idempotency: idempotencyOf(request),
+      };
+      return sendWritten(reply, await service.write(write));
+    },
+  );
 }

@@ -1,23 +1,24 @@
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
-import type { Clock } from "../../domain/clock";
-import type { StoredResponse } from "../../domain/idempotency";
-import type { Outcome, RecordService, View } from "../../domain/records/service";
+import type { RecordMeta } from "../../domain/records/behaviour";
+import type { RecordService } from "../../domain/records/service";
 import { principalOf } from "../../http/auth";
 import { etagOf, versionFromIfMatch } from "../../http/etag";
-import { idempotentPost } from "../../http/idempotent";
+import { idempotencyOf, sendWritten } from "../../http/idempotent";
 import { parseWith } from "../../http/validate";
 
-export interface RecordRoutes<I extends { name: string }, Q extends { limit: number; cursor?: string }> {
+export interface RecordRoutes<
+  I extends { name: string },
+  R extends RecordMeta,
+  P,
+  Q extends { limit: number; cursor?: string },
+> {
   /** e.g. /integrations, under the /api/v1 prefix. */
   path: string;
-  service: RecordService<I>;
+  service: RecordService<I, R, P>;
   input: z.ZodType<I, unknown>;
   listQuery: z.ZodType<Q, unknown>;
   filters: (query: Q) => Record<string, string | undefined>;
-  /** The body of a create response; by default the record. */
-  created?: (outcome: Outcome) => unknown;
-  clock: Clock;
 }
 
 export const idParams = {
@@ -26,28 +27,23 @@ export const idParams = {
   required: ["id"],
 } as const;
 
-/** Where a record lives, for Location headers. */
-export function locationOf(prefix: string, path: string, view: View): string {
-  return `${prefix}${path}/${view.id}`;
-}
-
 /** POST, GET list, GET one, PUT (If-Match required) and DELETE for one kind of record. */
 export function registerRecordRoutes<
   I extends { name: string },
+  R extends RecordMeta,
+  P,
   Q extends { limit: number; cursor?: string },
->(app: FastifyInstance, routes: RecordRoutes<I, Q>): void {
+>(app: FastifyInstance, routes: RecordRoutes<I, R, P, Q>): void {
   const { path, service } = routes;
-  const respondCreated = (outcome: Outcome): StoredResponse => ({
-    status: 201,
-    headers: { location: locationOf(app.prefix, path, outcome.view), etag: etagOf(outcome.view.version) },
-    body: routes.created ? routes.created(outcome) : outcome.view,
-  });
 
   app.post(path, async (request, reply) => {
     const input = parseWith(routes.input, request.body, "body");
-    return idempotentPost(service.db, routes.clock, request, reply, respondCreated, (finish) =>
-      service.create(principalOf(request).name, input, finish),
-    );
+    const write = {
+      actor: principalOf(request).name,
+      operation: { kind: "create" as const, input, collectionUrl: `${app.prefix}${path}` },
+      idempotency: idempotencyOf(request),
+    };
+    return sendWritten(reply, await service.write(write));
   });
 
   app.get(path, async (request) => {

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { UserInputSchema, UserListQuerySchema } from "../../contract";
+import { USER_MANIFEST } from "../../contract";
 import { ApiError } from "../../domain/api-error";
-import type { Clock } from "../../domain/clock";
 import type { Registry } from "../../domain/registry";
 import { principalOf } from "../../http/auth";
+import { recordRoutesOf } from "./kind-routes";
 import { registerRecordRoutes } from "./records";
 
 /** Resource owners are managed by admin tokens only: reading them is refused to other roles too. */
@@ -18,17 +18,10 @@ async function requireAdmin(request: FastifyRequest): Promise<void> {
 }
 
 /** /users: the resource owners who log in to the authorization server. Never shows a password. */
-export function userRoutes(app: FastifyInstance, registry: Registry, clock: Clock): void {
+export function userRoutes(app: FastifyInstance, registry: Registry): void {
   // An encapsulated child: the admin check applies to these routes only. Its prefix is the parent's.
   app.register(async (scope) => {
     scope.addHook("onRequest", requireAdmin);
-    registerRecordRoutes(scope, {
-      path: "/users",
-      service: registry.users,
-      input: UserInputSchema,
-      listQuery: UserListQuerySchema,
-      filters: (query) => ({ name: query.name }),
-      clock,
-    });
+    registerRecordRoutes(scope, recordRoutesOf(USER_MANIFEST, registry.users));
   });
 }

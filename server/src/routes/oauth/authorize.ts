@@ -1,14 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { AUTHORIZE_PARAMS, checkAuthorizeRequest } from "../../domain/oauth/authorize-request";
+import { redirectWith } from "../../domain/oauth/redirects";
 import { sessionUser } from "../../domain/oauth/sessions";
-import { AUTHORIZE_PARAMS, checkAuthorizeRequest, redirectWith } from "./authorize-request";
-import type { OAuthContext } from "./context";
-import { isHttps } from "./context";
-import { readCookie, SESSION_COOKIE } from "./cookies";
-import { csrfToken } from "./csrf";
-import { singleValued } from "./forms";
-import { sendConsentPage } from "./pages/consent-page";
-import { sendErrorPage } from "./pages/error-page";
-import { sendLoginPage } from "./pages/login-page";
+import type { OAuthContext } from "../../http/oauth/context";
+import { isHttps } from "../../http/oauth/context";
+import { readCookie, SESSION_COOKIE } from "../../http/oauth/cookies";
+import { csrfToken } from "../../http/oauth/csrf";
+import { singleValued } from "../../http/oauth/forms";
+import { sendConsentPage } from "../../http/oauth/pages/consent-page";
+import { sendErrorPage } from "../../http/oauth/pages/error-page";
+import { sendLoginPage } from "../../http/oauth/pages/login-page";
 
 /**
  * The authorization endpoint (/oauth_auth.do and /oauth/authorize): validates the request, then

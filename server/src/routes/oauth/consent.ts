@@ -1,12 +1,13 @@
 import type { FastifyInstance } from "fastify";
+import { AUTHORIZE_PARAMS, checkAuthorizeRequest } from "../../domain/oauth/authorize-request";
 import { issueCode } from "../../domain/oauth/codes";
+import { redirectWith } from "../../domain/oauth/redirects";
 import { sessionUser } from "../../domain/oauth/sessions";
-import { AUTHORIZE_PARAMS, checkAuthorizeRequest, redirectWith } from "./authorize-request";
-import type { OAuthContext } from "./context";
-import { readCookie, SESSION_COOKIE } from "./cookies";
-import { csrfValid } from "./csrf";
-import { singleValued } from "./forms";
-import { sendErrorPage } from "./pages/error-page";
+import type { OAuthContext } from "../../http/oauth/context";
+import { readCookie, SESSION_COOKIE } from "../../http/oauth/cookies";
+import { csrfValid } from "../../http/oauth/csrf";
+import { singleValued } from "../../http/oauth/forms";
+import { sendErrorPage } from "../../http/oauth/pages/error-page";
 
 /** What the consent form posts: the authorization request's parameters, the CSRF token, the decision. */
 const CONSENT_FIELDS = [...AUTHORIZE_PARAMS, "csrf_token", "decision"];

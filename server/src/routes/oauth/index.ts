@@ -1,17 +1,17 @@
 import type { FastifyInstance } from "fastify";
+import type { OAuthContext } from "../../http/oauth/context";
+import { acceptOnlyForms } from "../../http/oauth/forms";
+import { STYLESHEET } from "../../http/oauth/pages/layout";
 import { authorizeRoutes } from "./authorize";
 import { consentRoutes } from "./consent";
-import type { OAuthContext } from "./context";
-import { acceptOnlyForms } from "./forms";
 import { introspectRoutes } from "./introspect";
 import { loginRoutes } from "./login";
 import { metadataRoutes } from "./metadata";
-import { STYLESHEET } from "./pages/layout";
 import { revokeRoutes } from "./revoke";
 import { sampleApiRoutes } from "./sample-apis";
 import { tokenRoutes } from "./token";
 
-export type { OAuthContext } from "./context";
+export type { OAuthContext } from "../../http/oauth/context";
 
 /** The OAuth runtime: authorize, login and consent pages, token, introspection, revocation, metadata, sample APIs. */
 export function oauthRoutes(app: FastifyInstance, ctx: OAuthContext): void {

@@ -2,10 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { IntrospectRequestSchema } from "../../contract";
 import { authenticate } from "../../domain/admin-tokens";
 import type { Client } from "../../domain/oauth/clients";
+import { OAuthError } from "../../domain/oauth/errors";
 import { checkToken } from "../../domain/oauth/tokens";
-import { authenticateClient } from "./client-auth";
-import { type OAuthContext, tokenContext } from "./context";
-import { OAuthError, oauthForm, sendOAuthError } from "./oauth-errors";
+import { authenticateClient } from "../../http/oauth/client-auth";
+import { type OAuthContext, tokenContext } from "../../http/oauth/context";
+import { oauthForm } from "../../http/oauth/forms";
+import { sendOAuthError } from "../../http/oauth/send-error";
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { authenticateUser } from "../../domain/kinds/users";
+import { authenticateUser } from "../../domain/kinds/user-login";
 import { createSession, SESSION_LIFETIME_SECONDS } from "../../domain/oauth/sessions";
 import { LOGIN_THROTTLE, Throttle } from "../../domain/oauth/throttle";
-import type { OAuthContext } from "./context";
-import { isHttps } from "./context";
-import { SESSION_COOKIE, setCookie } from "./cookies";
-import { csrfToken, csrfValid } from "./csrf";
-import { singleValued } from "./forms";
-import { sendErrorPage } from "./pages/error-page";
-import { sendLoginPage } from "./pages/login-page";
+import type { OAuthContext } from "../../http/oauth/context";
+import { isHttps } from "../../http/oauth/context";
+import { SESSION_COOKIE, setCookie } from "../../http/oauth/cookies";
+import { csrfToken, csrfValid } from "../../http/oauth/csrf";
+import { singleValued } from "../../http/oauth/forms";
+import { sendErrorPage } from "../../http/oauth/pages/error-page";
+import { sendLoginPage } from "../../http/oauth/pages/login-page";
 
 /** What the login form posts. */
 const LOGIN_FIELDS = ["username", "password", "csrf_token", "return_to"];

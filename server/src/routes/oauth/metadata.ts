@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import type { OAuthContext } from "./context";
+import { GRANT_TYPES } from "../../domain/oauth/grants";
+import type { OAuthContext } from "../../http/oauth/context";
 
 /** Authorization server metadata (RFC 8414): exactly what this server supports. */
 export function metadataRoutes(app: FastifyInstance, ctx: OAuthContext): void {
@@ -15,7 +16,7 @@ export function metadataRoutes(app: FastifyInstance, ctx: OAuthContext): void {
       introspection_endpoint: at("oauth/introspect"),
       response_types_supported: ["code"],
       response_modes_supported: ["query"],
-      grant_types_supported: ["authorization_code", "refresh_token"],
+      grant_types_supported: GRANT_TYPES,
       code_challenge_methods_supported: ["S256"],
       token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
       revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],

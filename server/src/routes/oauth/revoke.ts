@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { RevokeRequestSchema } from "../../contract";
+import { OAuthError } from "../../domain/oauth/errors";
 import { revokeToken } from "../../domain/oauth/tokens";
-import { authenticateClient } from "./client-auth";
-import { type OAuthContext, tokenContext } from "./context";
-import { OAuthError, oauthForm, sendOAuthError } from "./oauth-errors";
+import { authenticateClient } from "../../http/oauth/client-auth";
+import { type OAuthContext, tokenContext } from "../../http/oauth/context";
+import { oauthForm } from "../../http/oauth/forms";
+import { sendOAuthError } from "../../http/oauth/send-error";
 
 /**
  * Revocation (RFC 7009) at /oauth_revoke_token.do and /oauth/revoke. Answers 200 whether or not

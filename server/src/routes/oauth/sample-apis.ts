@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { BUILT_IN_REST_APIS } from "../../domain/kinds/rest-apis";
 import { decideApiAccess } from "../../domain/oauth/access";
 import { checkToken } from "../../domain/oauth/tokens";
-import { type OAuthContext, tokenContext } from "./context";
+import { type OAuthContext, tokenContext } from "../../http/oauth/context";
 
 /** Roles the sample APIs require: reading needs one of READ_ROLES, writing one of WRITE_ROLES. */
 export const READ_ROLES = ["user", "itil", "admin"];

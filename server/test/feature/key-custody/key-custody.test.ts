@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { keysCommand } from "../../../src/cli/keys";
-import { KeyEncryptionKey } from "../../../src/domain/oauth/key-encryption";
+import { KeyEncryptionKey } from "../../../src/domain/oauth/keys";
 import { serve } from "../../../src/server";
 import { openDatabase } from "../../../src/storage/open";
 import { CookieJar, createIntegration, createUser, grantTokens, login } from "../../helpers/oauth-flow";

@@ -8,9 +8,12 @@ import { join, resolve } from "node:path";
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify, SignJWT } from "jose";
 import { SigningKeySchema } from "../../../src/contract";
 import type { Clock } from "../../../src/domain/clock";
-import { KeyEncryptionKey } from "../../../src/domain/oauth/key-encryption";
-import { rotateIfDue, scheduleKeyRotation } from "../../../src/domain/oauth/key-schedule";
-import { SigningKeys } from "../../../src/domain/oauth/keys";
+import {
+  KeyEncryptionKey,
+  rotateIfDue,
+  SigningKeys,
+  scheduleKeyRotation,
+} from "../../../src/domain/oauth/keys";
 import { openDatabase } from "../../../src/storage/open";
 import { DATABASES, startTestApp, type TestApp } from "../../helpers/test-app";
 

@@ -5,8 +5,7 @@ import { generateKeyPairSync } from "node:crypto";
 import type { LightMyRequestResponse } from "fastify";
 import { decodeProtectedHeader, SignJWT } from "jose";
 import { DEFAULT_KEY_RETENTION_DAYS } from "../../../src/contract";
-import { KeyEncryptionKey } from "../../../src/domain/oauth/key-encryption";
-import { SigningKeys } from "../../../src/domain/oauth/keys";
+import { KeyEncryptionKey, SigningKeys } from "../../../src/domain/oauth/keys";
 import {
   authOf,
   type CookieJar,

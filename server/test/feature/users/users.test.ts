@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { systemClock } from "../../../src/domain/clock";
-import { authenticateUser, findUser, seedDemoUser } from "../../../src/domain/kinds/users";
+import { seedDemoUser } from "../../../src/domain/kinds/demo-user";
+import { authenticateUser, findUser } from "../../../src/domain/kinds/user-login";
 import { Registry } from "../../../src/domain/registry";
 import { SqliteDatabase } from "../../../src/storage/sqlite";
 import { DATABASES, startTestApp, type TestApp } from "../../helpers/test-app";
@@ -267,7 +268,7 @@ describe("the users CLI (built)", () => {
         `${CLI} is missing: build first with \`tsc -p tsconfig.build.json\` (or \`make build\`).`,
       );
     }
-    for (const source of ["cli/users", "domain/kinds/users", "domain/passwords"]) {
+    for (const source of ["cli/users", "domain/kinds/users", "domain/kinds/user-login", "domain/passwords"]) {
       const built = join(ROOT, "dist/server/src", `${source}.js`);
       const src = join(ROOT, "server/src", `${source}.ts`);
       if (!existsSync(built) || statSync(built).mtimeMs < statSync(src).mtimeMs) {

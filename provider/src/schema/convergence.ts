@@ -1,0 +1,31 @@
+/** The part of docs/resources.md that is prose, not derived from the schema. */
+
+/** How the declared state is kept: what removal, out-of-band changes and re-creation do. */
+export const CONVERGENCE = [
+  "## How the declared state is kept",
+  "",
+  "After `pulumi up --refresh` the server holds exactly what the program declares (generated values aside: a",
+  "clientId or clientSecret the program leaves out is generated once and then kept).",
+  "",
+  "- **Removing a property from the program** is a change: `pulumi preview` shows it (`- logoUrl`), and `pulumi up`",
+  "  clears it on the server (an optional property such as `loginUrl` or `logoUrl` is then unset; one with a",
+  "  default goes back to its default). Only `clientId` is the exception: leaving it out keeps the current one.",
+  "- **A change made out of band** (console or management API) — a field set, changed or cleared, a rotated",
+  "  client secret (seen through its fingerprint), a deleted record — shows in `pulumi refresh` and in the drift",
+  "  check `pulumi refresh --preview-only --expect-no-changes` (exit code 7), property by property, including an",
+  "  optional property the program does not declare. `pulumi up --refresh` puts the declared state back: a",
+  "  property the program does not declare is cleared again, a rotated secret is set back to the one Pulumi holds,",
+  "  and a deleted record is created again.",
+  "- **Re-creation works any number of times.** A create carries an Idempotency-Key derived from the project,",
+  "  stack, resource name and inputs, so a create whose answer was lost (a crash, a dropped connection) is",
+  "  replayed by the server instead of making a second record, and the rerun takes that record over. When the key",
+  "  replays a record that has since been deleted (the stack was destroyed, or the record deleted out of band),",
+  "  the next key is derived from that deleted record's id, and so on: each destroy/up cycle gets a new record,",
+  "  and a lost answer in any cycle is still replayed. The server keeps replays for 24 hours.",
+  "- **Making a public client confidential** without declaring `clientSecret` generates a 256-bit secret and",
+  "  sends it; Pulumi holds it as the `clientSecret` output.",
+  "- **Limit:** if every answer to a create is lost (the up fails) and the program is then changed before the next",
+  "  `pulumi up`, the new inputs give a new key: with the same name the create is refused as taken (set",
+  "  `adopt: true` to take the record over); with another name the first record is left behind and must be deleted",
+  "  by hand. Rerun the failed `pulumi up` unchanged first.",
+];

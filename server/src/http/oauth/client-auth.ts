@@ -1,0 +1,99 @@
+import type { FastifyRequest } from "fastify";
+import { type Client, clientSecretMatches, findClient } from "../../domain/oauth/clients";
+import { OAuthError } from "../../domain/oauth/errors";
+import { CLIENT_AUTH_THROTTLE, Throttle } from "../../domain/oauth/throttle";
+import type { SqlExecutor } from "../../storage/database";
+import type { OAuthContext } from "./context";
+
+function formDecode(value: string): string {
+  return decodeURIComponent(value.replace(/\+/g, " "));
+}
+
+/** client_id and client_secret from HTTP Basic (RFC 6749 §2.3.1: each form-urlencoded). */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  const match = header && /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0)
+    throw new OAuthError("invalid_client", "The Basic credentials must be client_id:client_secret.");
+  try {
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    throw new OAuthError("invalid_client", "The Basic credentials are not valid form-encoding.");
+  }
+}
+
+/** The secret check proper: the client, or the refusal (each a failed authentication). */
+async function verifyClient(
+  db: SqlExecutor,
+  clientId: string,
+  secret: string | undefined,
+): Promise<Client | OAuthError> {
+  const client = await findClient(db, clientId);
+  if (!client)
+    return new OAuthError("invalid_client", "Unknown client or wrong secret.", {
+      detail: "No integration has this client_id.",
+    });
+  if (client.publicClient) {
+    if (secret !== undefined)
+      return new OAuthError("invalid_client", "A public client has no secret; send only client_id.", {
+        detail: `Integration ${client.id} is public and was sent a secret.`,
+      });
+  } else if (secret === undefined || !(await clientSecretMatches(db, client, secret))) {
+    return new OAuthError("invalid_client", "Unknown client or wrong secret.", {
+      detail: `Integration ${client.id}: ${secret === undefined ? "no secret sent" : "wrong secret"}.`,
+    });
+  }
+  return client;
+}
+
+/**
+ * Authenticates the client of a token, introspection or revocation request: client_secret_basic
+ * or client_secret_post for confidential clients, none (client_id only) for public clients.
+ * Exactly one method; an inactive client is refused. Failed authentications are limited per
+ * client_id and per address (CLIENT_AUTH_THROTTLE): a failure is told as such only when it is counted
+ * within the limits; once a limit is spent every attempt → 429 invalid_client with Retry-After.
+ */
+export async function authenticateClient(
+  ctx: Pick<OAuthContext, "db" | "clock">,
+  request: FastifyRequest,
+  form: Record<string, string>,
+): Promise<Client> {
+  const basic = basicCredentials(request.headers.authorization);
+  if (
+    basic &&
+    (form.client_secret !== undefined || (form.client_id !== undefined && form.client_id !== basic.id))
+  ) {
+    throw new OAuthError(
+      "invalid_request",
+      "Use one client authentication method: Basic or client_secret in the body, not both.",
+    );
+  }
+  const clientId = basic?.id ?? form.client_id;
+  const secret = basic?.secret ?? form.client_secret;
+  if (!clientId)
+    throw new OAuthError(
+      "invalid_client",
+      "Authenticate the client: HTTP Basic, or client_id (and client_secret) in the body.",
+    );
+  const throttle = new Throttle(ctx.db, ctx.clock, CLIENT_AUTH_THROTTLE);
+  const client = await verifyClient(ctx.db, clientId, secret);
+  // Right or wrong, a spent limit is found by the same read, so the answer's timing does not tell
+  // which; a failure is then counted, atomically, before it may be told.
+  let limit = await throttle.spent(clientId, request.ip);
+  if (limit.allowed && client instanceof OAuthError) limit = await throttle.reserve(clientId, request.ip);
+  if (!limit.allowed) {
+    throw new OAuthError(
+      "invalid_client",
+      `Too many failed client authentications for this client or from this address; try again in ${limit.retryAfter} second(s).`,
+      { status: 429, retryAfter: limit.retryAfter },
+    );
+  }
+  if (client instanceof OAuthError) throw client;
+  if (!client.active)
+    throw new OAuthError("invalid_client", "The client is inactive.", {
+      detail: `Integration ${client.id} is inactive.`,
+    });
+  return client;
+}
