@@ -1,4 +1,6 @@
 import type { SqlExecutor } from "./database";
+import { decodeRecord } from "./records/decode";
+import { type RecordMeta, type RecordRow, type RecordTable, recordColumns } from "./records/table";
 
 /**
  * The login_sessions table: one row per browser session, keyed by the hash of the cookie's random
@@ -14,18 +16,23 @@ export async function insertSession(
   );
 }
 
-/** The session's user (id, name and record document) if the session has not expired at `now`. */
-export async function findLiveSession(
+/**
+ * The user record of the session, in one query, if the session has not expired at `now`. `users`
+ * is the user kind's table, which has no reference fields.
+ */
+export async function findSessionUser<R extends RecordMeta>(
   db: SqlExecutor,
+  users: RecordTable,
   idHash: string,
   now: string,
-): Promise<{ user_id: string; name: string; document: string } | undefined> {
-  const rows = await db.query<{ user_id: string; name: string; document: string }>(
-    `SELECT s.user_id, u.name, u.document FROM login_sessions s JOIN users u ON u.id = s.user_id
+): Promise<R | undefined> {
+  const rows = await db.query<RecordRow>(
+    `SELECT ${recordColumns(users, "u")} FROM login_sessions s JOIN ${users.table} u ON u.id = s.user_id
      WHERE s.id_hash = ? AND s.expires_at > ?`,
     [idHash, now],
   );
-  return rows[0];
+  const row = rows[0];
+  return row && decodeRecord<R>(users, row).record;
 }
 
 export async function deleteSession(db: SqlExecutor, idHash: string): Promise<void> {

@@ -1,6 +1,8 @@
+import type { User } from "../../contract";
 import type { Database, SqlExecutor } from "../../storage/database";
-import { deleteSession, findLiveSession, insertSession } from "../../storage/login-sessions";
+import { deleteSession, findSessionUser, insertSession } from "../../storage/login-sessions";
 import type { Clock } from "../clock";
+import { USER } from "../records/kinds";
 import { credentialHash, randomCredential } from "./opaque";
 
 /** How long a login session lasts. */
@@ -28,9 +30,9 @@ export async function sessionUser(
   id: string | undefined,
 ): Promise<{ id: string; name: string } | undefined> {
   if (!id || id.length > 100) return undefined;
-  const row = await findLiveSession(db, credentialHash(id), clock.now().toISOString());
-  if (!row || JSON.parse(row.document).active === false) return undefined;
-  return { id: row.user_id, name: row.name };
+  const user = await findSessionUser<User>(db, USER, credentialHash(id), clock.now().toISOString());
+  if (!user || user.active === false) return undefined;
+  return { id: user.id, name: user.name };
 }
 
 export async function endSession(db: SqlExecutor, id: string): Promise<void> {
