@@ -1,5 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { Role } from "../contract";
+import {
+  countAdminTokenRows,
+  deleteAdminToken,
+  findAdminToken,
+  insertAdminToken,
+  selectAdminTokens,
+} from "../storage/admin-tokens";
 import type { Database, SqlExecutor } from "../storage/database";
 import { uuidv7 } from "./ids";
 import { hashSecret, verifySecret } from "./secrets";
@@ -24,13 +31,7 @@ export async function createAdminToken(
 ): Promise<{ token: string; principal: Principal }> {
   const id = uuidv7().replaceAll("-", "");
   const secret = randomBytes(32).toString("base64url");
-  await db.execute("INSERT INTO admin_tokens (id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?)", [
-    id,
-    name,
-    role,
-    hashSecret(secret),
-    now,
-  ]);
+  await insertAdminToken(db, { id, name, role, hash: hashSecret(secret), createdAt: now });
   return { token: `ioa_${id}_${secret}`, principal: { tokenId: id, name, role } };
 }
 
@@ -38,26 +39,19 @@ export async function authenticate(db: SqlExecutor, token: string): Promise<Prin
   const match = TOKEN.exec(token);
   if (!match) return undefined;
   const [, id, secret] = match as unknown as [string, string, string];
-  const rows = await db.query<{ name: string; role: Role; hash: string }>(
-    "SELECT name, role, hash FROM admin_tokens WHERE id = ?",
-    [id],
-  );
-  const row = rows[0];
+  const row = await findAdminToken<Role>(db, id);
   if (!row || !verifySecret(secret, row.hash)) return undefined;
   return { tokenId: id, name: row.name, role: row.role };
 }
 
 export async function listAdminTokens(db: SqlExecutor) {
-  return db.query<{ id: string; name: string; role: Role; created_at: string }>(
-    "SELECT id, name, role, created_at FROM admin_tokens ORDER BY created_at, name",
-  );
+  return selectAdminTokens<Role>(db);
 }
 
 export async function revokeAdminToken(db: SqlExecutor, name: string): Promise<boolean> {
-  return (await db.execute("DELETE FROM admin_tokens WHERE name = ?", [name])).rowCount > 0;
+  return deleteAdminToken(db, name);
 }
 
 export async function countAdminTokens(db: Database): Promise<number> {
-  const rows = await db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM admin_tokens");
-  return Number(rows[0]?.n ?? 0);
+  return countAdminTokenRows(db);
 }

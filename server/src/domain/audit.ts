@@ -1,4 +1,5 @@
 import { type AuditEvent, canonicalJson, type FieldChange, type RecordKind } from "../contract";
+import { insertAuditEvent, selectAuditEvents } from "../storage/audit-events";
 import type { SqlExecutor } from "../storage/database";
 import { uuidv7 } from "./ids";
 import { encodeCursor } from "./records/cursor";
@@ -42,56 +43,27 @@ export interface AuditInput {
 
 /** Written in the same transaction as the change it describes. */
 export async function writeAudit(ex: SqlExecutor, event: AuditInput): Promise<void> {
-  await ex.execute(
-    `INSERT INTO audit_events (id, at, actor, action, record_kind, record_id, record_name, changes)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      uuidv7(),
-      event.at,
-      event.actor,
-      event.action,
-      event.recordKind,
-      event.recordId,
-      event.recordName,
-      JSON.stringify(event.changes),
-    ],
-  );
-}
-
-interface AuditRow extends Record<string, unknown> {
-  id: string;
-  at: string;
-  actor: string;
-  action: AuditEvent["action"];
-  record_kind: RecordKind;
-  record_id: string;
-  record_name: string;
-  changes: string;
+  await insertAuditEvent(ex, {
+    id: uuidv7(),
+    at: event.at,
+    actor: event.actor,
+    action: event.action,
+    record_kind: event.recordKind,
+    record_id: event.recordId,
+    record_name: event.recordName,
+    changes: JSON.stringify(event.changes),
+  });
 }
 
 export async function listAudit(
   ex: SqlExecutor,
   query: { recordId?: string; recordKind?: string; actor?: string; afterId?: string; limit: number },
 ): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const filter = (column: string, value: string | undefined) => {
-    if (value === undefined) return;
-    where.push(`${column} = ?`);
-    params.push(value);
-  };
-  filter("record_id", query.recordId);
-  filter("record_kind", query.recordKind);
-  filter("actor", query.actor);
-  if (query.afterId) {
-    where.push("id > ?");
-    params.push(query.afterId);
-  }
-  const clause = where.length ? ` WHERE ${where.join(" AND ")}` : "";
-  const rows = await ex.query<AuditRow>(`SELECT * FROM audit_events${clause} ORDER BY id LIMIT ?`, [
-    ...params,
-    query.limit + 1,
-  ]);
+  // One row more than the page, to know whether another page follows.
+  const rows = await selectAuditEvents<AuditEvent["action"], RecordKind>(ex, {
+    ...query,
+    limit: query.limit + 1,
+  });
   const page = rows.slice(0, query.limit);
   return {
     items: page.map((row) => ({

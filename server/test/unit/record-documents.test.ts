@@ -15,16 +15,10 @@ function sources(dir: string): string[] {
   });
 }
 
-/**
- * Files of another part of issue 12 (helper "oauthstores" moves their SQL), still reading a user's
- * document themselves: they are to call findUser (domain/kinds/user-login.ts) instead.
- */
-const NOT_YET_MOVED = ["domain/oauth/sessions.ts", "domain/oauth/tokens.ts"];
-
 test("a record document is decoded only in storage/records/decode.ts", () => {
   const decoding = sources(SRC)
     .filter((file) => /JSON\.parse\([^)]*document/.test(readFileSync(file, "utf8")))
     .map((file) => relative(SRC, file));
   expect(decoding).toContain("storage/records/decode.ts");
-  expect(decoding.filter((file) => !NOT_YET_MOVED.includes(file))).toEqual(["storage/records/decode.ts"]);
+  expect(decoding).toEqual(["storage/records/decode.ts"]);
 });

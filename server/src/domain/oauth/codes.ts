@@ -1,4 +1,5 @@
 import { CODE_LIFETIME_SECONDS } from "../../contract";
+import { findCodeByHash, insertCode, markCodeConsumed } from "../../storage/authorization-codes";
 import type { Database, SqlExecutor } from "../../storage/database";
 import type { Clock } from "../clock";
 import { credentialHash, randomCredential } from "./opaque";
@@ -20,37 +21,14 @@ export interface CodeGrant {
 export async function issueCode(db: Database, clock: Clock, grant: CodeGrant): Promise<string> {
   const code = randomCredential();
   const now = clock.now();
-  await db.transaction((tx) => insertCode(tx, code, now, grant), { durability: "relaxed" });
+  const row = {
+    codeHash: credentialHash(code),
+    ...grant,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + CODE_LIFETIME_SECONDS * 1000).toISOString(),
+  };
+  await db.transaction((tx) => insertCode(tx, row), { durability: "relaxed" });
   return code;
-}
-
-async function insertCode(db: SqlExecutor, code: string, now: Date, grant: CodeGrant): Promise<void> {
-  await db.execute(
-    `INSERT INTO authorization_codes (code_hash, integration_id, user_id, redirect_uri, redirect_uri_explicit, scope,
-       code_challenge, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      credentialHash(code),
-      grant.integrationId,
-      grant.userId,
-      grant.redirectUri,
-      grant.redirectUriExplicit ? 1 : 0,
-      grant.scope,
-      grant.codeChallenge,
-      now.toISOString(),
-      new Date(now.getTime() + CODE_LIFETIME_SECONDS * 1000).toISOString(),
-    ],
-  );
-}
-
-interface CodeRow extends Record<string, unknown> {
-  integration_id: string;
-  user_id: string;
-  redirect_uri: string;
-  redirect_uri_explicit: number | string;
-  scope: string;
-  code_challenge: string | null;
-  expires_at: string;
-  consumed_at: string | null;
 }
 
 export interface StoredCode {
@@ -63,9 +41,7 @@ export interface StoredCode {
 /** The code's record, whatever its state (the caller checks expiry, use and bindings). */
 export async function findCode(db: SqlExecutor, code: string): Promise<StoredCode | undefined> {
   const codeHash = credentialHash(code);
-  const row = (
-    await db.query<CodeRow>("SELECT * FROM authorization_codes WHERE code_hash = ?", [codeHash])
-  )[0];
+  const row = await findCodeByHash(db, codeHash);
   if (!row) return undefined;
   return {
     codeHash,
@@ -87,10 +63,5 @@ export async function findCode(db: SqlExecutor, code: string): Promise<StoredCod
  * redemptions can win. False when it was already consumed (reuse).
  */
 export async function consumeCode(db: SqlExecutor, clock: Clock, codeHash: string): Promise<boolean> {
-  const now = clock.now().toISOString();
-  const { rowCount } = await db.execute(
-    "UPDATE authorization_codes SET consumed_at = ? WHERE code_hash = ? AND consumed_at IS NULL",
-    [now, codeHash],
-  );
-  return rowCount === 1;
+  return markCodeConsumed(db, codeHash, clock.now().toISOString());
 }

@@ -1,5 +1,7 @@
 import type { Database, SqlExecutor } from "../../storage/database";
+import { deleteSession, findLiveSession, insertSession } from "../../storage/login-sessions";
 import type { Clock } from "../clock";
+import { findUser } from "../kinds/user-login";
 import { credentialHash, randomCredential } from "./opaque";
 
 /** How long a login session lasts. */
@@ -9,15 +11,14 @@ export const SESSION_LIFETIME_SECONDS = 8 * 60 * 60;
 export async function createSession(db: Database, clock: Clock, userId: string): Promise<string> {
   const id = randomCredential();
   const now = clock.now();
-  const insert = (tx: SqlExecutor) =>
-    tx.execute("INSERT INTO login_sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)", [
-      credentialHash(id),
-      userId,
-      now.toISOString(),
-      new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000).toISOString(),
-    ]);
+  const session = {
+    idHash: credentialHash(id),
+    userId,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000).toISOString(),
+  };
   // Relaxed durability: a session lost to a power failure just means signing in again.
-  await db.transaction(insert, { durability: "relaxed" });
+  await db.transaction((tx) => insertSession(tx, session), { durability: "relaxed" });
   return id;
 }
 
@@ -28,16 +29,12 @@ export async function sessionUser(
   id: string | undefined,
 ): Promise<{ id: string; name: string } | undefined> {
   if (!id || id.length > 100) return undefined;
-  const rows = await db.query<{ user_id: string; name: string; document: string }>(
-    `SELECT s.user_id, u.name, u.document FROM login_sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.id_hash = ? AND s.expires_at > ?`,
-    [credentialHash(id), clock.now().toISOString()],
-  );
-  const row = rows[0];
-  if (!row || JSON.parse(row.document).active === false) return undefined;
-  return { id: row.user_id, name: row.name };
+  const row = await findLiveSession(db, credentialHash(id), clock.now().toISOString());
+  const user = row && (await findUser(db, row.user_id));
+  if (!user?.active) return undefined;
+  return { id: user.id, name: user.name };
 }
 
 export async function endSession(db: SqlExecutor, id: string): Promise<void> {
-  await db.execute("DELETE FROM login_sessions WHERE id_hash = ?", [credentialHash(id)]);
+  await deleteSession(db, credentialHash(id));
 }

@@ -1,8 +1,18 @@
 import { decodeProtectedHeader, jwtVerify, SignJWT } from "jose";
 import type { TokenResponse } from "../../contract";
 import type { SqlExecutor } from "../../storage/database";
+import {
+  findTokenByHash,
+  findTokenById,
+  insertToken,
+  markTokenRotated,
+  revokeTokenById,
+  revokeTokenFamily,
+  type TokenRow,
+} from "../../storage/oauth-tokens";
 import type { Clock } from "../clock";
 import { uuidv7 } from "../ids";
+import { findUser } from "../kinds/user-login";
 import { reachableApis } from "./access";
 import { type Client, findClientById } from "./clients";
 import type { SigningKeys } from "./keys";
@@ -24,34 +34,6 @@ export interface Grant {
 }
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
-
-async function insertToken(
-  db: SqlExecutor,
-  row: {
-    id: string;
-    kind: "access" | "refresh";
-    hash: string | null;
-    grant: Grant;
-    now: Date;
-    expires: Date;
-  },
-) {
-  await db.execute(
-    `INSERT INTO oauth_tokens (id, kind, token_hash, integration_id, user_id, scope, family_id, created_at, expires_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      row.id,
-      row.kind,
-      row.hash,
-      row.grant.client.id,
-      row.grant.user.id,
-      row.grant.scope,
-      row.grant.familyId,
-      row.now.toISOString(),
-      row.expires.toISOString(),
-    ],
-  );
-}
 
 /** Tokens made (and a JWT signed) but not yet stored: the slow part, done outside any transaction. */
 export interface MintedTokens {
@@ -115,7 +97,18 @@ export async function mintTokens(ctx: TokenContext, grant: Grant): Promise<Minte
 
 /** Records minted tokens (in the transaction that consumed the code or refresh token). */
 export async function storeTokens(db: SqlExecutor, minted: MintedTokens): Promise<TokenResponse> {
-  for (const row of minted.rows) await insertToken(db, { ...row, grant: minted.grant, now: minted.now });
+  const { grant, now } = minted;
+  for (const row of minted.rows) {
+    await insertToken(db, {
+      ...row,
+      integrationId: grant.client.id,
+      userId: grant.user.id,
+      scope: grant.scope,
+      familyId: grant.familyId,
+      createdAt: now.toISOString(),
+      expiresAt: row.expires.toISOString(),
+    });
+  }
   return minted.response;
 }
 
@@ -125,27 +118,10 @@ export async function issueTokens(ctx: TokenContext, grant: Grant): Promise<Toke
 }
 
 export async function revokeFamily(db: SqlExecutor, clock: Clock, familyId: string): Promise<number> {
-  const now = clock.now().toISOString();
-  return (
-    await db.execute("UPDATE oauth_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", [
-      now,
-      familyId,
-    ])
-  ).rowCount;
+  return revokeTokenFamily(db, familyId, clock.now().toISOString());
 }
 
-export interface TokenRow extends Record<string, unknown> {
-  id: string;
-  kind: "access" | "refresh";
-  integration_id: string;
-  user_id: string;
-  scope: string;
-  family_id: string;
-  created_at: string;
-  expires_at: string;
-  rotated_at: string | null;
-  revoked_at: string | null;
-}
+export type { TokenRow };
 
 export type RefreshLookup =
   | { outcome: "usable"; row: TokenRow }
@@ -162,11 +138,7 @@ export async function findRefreshToken(
   client: Client,
   token: string,
 ): Promise<RefreshLookup> {
-  const rows = await db.query<TokenRow>(
-    "SELECT * FROM oauth_tokens WHERE token_hash = ? AND kind = 'refresh'",
-    [credentialHash(token)],
-  );
-  const row = rows[0];
+  const row = await findTokenByHash(db, credentialHash(token), "refresh");
   if (!row || row.integration_id !== client.id)
     return { outcome: "invalid", reason: "The refresh token is not valid for this client." };
   if (row.revoked_at) return { outcome: "invalid", reason: "The refresh token was revoked." };
@@ -178,11 +150,7 @@ export async function findRefreshToken(
 
 /** Spends a refresh token exactly once: false when a concurrent use got there first. */
 export async function markRotated(db: SqlExecutor, clock: Clock, id: string): Promise<boolean> {
-  const { rowCount } = await db.execute(
-    "UPDATE oauth_tokens SET rotated_at = ? WHERE id = ? AND rotated_at IS NULL AND revoked_at IS NULL",
-    [clock.now().toISOString(), id],
-  );
-  return rowCount === 1;
+  return markTokenRotated(db, id, clock.now().toISOString());
 }
 
 export interface ActiveToken {
@@ -237,11 +205,9 @@ export async function checkToken(
         reason: code === "ERR_JWT_EXPIRED" ? "The token expired." : "The token is not valid.",
       };
     }
-    row = (await ctx.db.query<TokenRow>("SELECT * FROM oauth_tokens WHERE id = ?", [String(claims.jti)]))[0];
+    row = await findTokenById(ctx.db, String(claims.jti));
   } else {
-    row = (
-      await ctx.db.query<TokenRow>("SELECT * FROM oauth_tokens WHERE token_hash = ?", [credentialHash(token)])
-    )[0];
+    row = await findTokenByHash(ctx.db, credentialHash(token));
   }
   if (!row || (kind !== "any" && row.kind !== kind))
     return { active: false, reason: "The token is not valid." };
@@ -251,15 +217,10 @@ export async function checkToken(
     return { active: false, reason: "The refresh token was already used." };
   const client = await findClientById(ctx.db, row.integration_id);
   if (!client?.active) return { active: false, reason: "The token's client is inactive or gone." };
-  const users = await ctx.db.query<{ name: string; document: string }>(
-    "SELECT name, document FROM users WHERE id = ?",
-    [row.user_id],
-  );
-  const user = users[0];
+  const user = await findUser(ctx.db, row.user_id);
   if (!user) return { active: false, reason: "The token's user is gone." };
-  const document = JSON.parse(user.document) as { roles?: string[]; active?: boolean };
-  if (document.active === false) return { active: false, reason: "The token's user is inactive." };
-  return { active: true, token: { row, client, username: user.name, roles: document.roles ?? [], claims } };
+  if (!user.active) return { active: false, reason: "The token's user is inactive." };
+  return { active: true, token: { row, client, username: user.name, roles: user.roles, claims } };
 }
 
 /** Revokes a token this client holds: a refresh token takes its whole family with it (RFC 7009 §2.1). */
@@ -268,15 +229,9 @@ export async function revokeToken(ctx: TokenContext, client: Client, token: stri
   let row: TokenRow | undefined;
   if (check.active) row = check.token.row;
   else if (!looksLikeJwt(token)) {
-    row = (
-      await ctx.db.query<TokenRow>("SELECT * FROM oauth_tokens WHERE token_hash = ?", [credentialHash(token)])
-    )[0];
+    row = await findTokenByHash(ctx.db, credentialHash(token));
   }
   if (!row || row.integration_id !== client.id) return;
   if (row.kind === "refresh") await revokeFamily(ctx.db, ctx.clock, row.family_id);
-  else
-    await ctx.db.execute("UPDATE oauth_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [
-      ctx.clock.now().toISOString(),
-      row.id,
-    ]);
+  else await revokeTokenById(ctx.db, row.id, ctx.clock.now().toISOString());
 }

@@ -1,12 +1,10 @@
 import type { Database } from "../../storage/database";
+import { lockPruning } from "../../storage/prune";
 import type { Clock } from "../clock";
 import { PRUNE_RULES, type PruneRule } from "./rules";
 
 /** The most rows one batch deletes: each batch is its own short transaction. */
 export const DEFAULT_PRUNE_BATCH_SIZE = 500;
-
-/** Any constant: the advisory lock that lets one batch at a time prune, across server processes. */
-const PRUNE_LOCK = 7_240_614;
 
 export interface PruneOptions {
   batchSize?: number;
@@ -25,16 +23,15 @@ export async function prune(db: Database, clock: Clock, options: PruneOptions = 
   const now = clock.now();
   const limit = options.batchSize ?? DEFAULT_PRUNE_BATCH_SIZE;
   if (!Number.isInteger(limit) || limit < 1) throw new Error("batchSize must be a positive integer");
-  const postgres = db.dialect === "postgres";
-  const lockRows = postgres ? " FOR UPDATE SKIP LOCKED" : "";
+  const { dialect } = db;
   const result: PruneResult = [];
   for (const rule of options.rules ?? PRUNE_RULES) {
     let removed = 0;
     for (;;) {
       const deleted = await db.transaction(
         async (tx) => {
-          if (postgres) await tx.query(`SELECT pg_advisory_xact_lock(${PRUNE_LOCK})`);
-          return rule.deleteBatch({ tx, now, limit, lockRows });
+          await lockPruning(tx, dialect);
+          return rule.deleteBatch({ tx, dialect, now, limit });
         },
         // A delete lost to a power failure is simply done again by the next run.
         { durability: "relaxed" },

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
-import { ClientAuthThrottle } from "../../domain/oauth/client-auth-throttle";
 import { type Client, clientSecretMatches, findClient } from "../../domain/oauth/clients";
 import { OAuthError } from "../../domain/oauth/errors";
+import { clientAuthThrottle } from "../../domain/oauth/throttle";
 import type { SqlExecutor } from "../../storage/database";
 import type { OAuthContext } from "./context";
 
@@ -52,7 +52,7 @@ async function verifyClient(
  * Authenticates the client of a token, introspection or revocation request: client_secret_basic
  * or client_secret_post for confidential clients, none (client_id only) for public clients.
  * Exactly one method; an inactive client is refused. Failed authentications are limited per
- * client_id and per address (ClientAuthThrottle): a failure is told as such only when it is counted
+ * client_id and per address (clientAuthThrottle): a failure is told as such only when it is counted
  * within the limits; once a limit is spent every attempt → 429 invalid_client with Retry-After.
  */
 export async function authenticateClient(
@@ -77,12 +77,12 @@ export async function authenticateClient(
       "invalid_client",
       "Authenticate the client: HTTP Basic, or client_id (and client_secret) in the body.",
     );
-  const throttle = new ClientAuthThrottle(ctx.db, ctx.clock);
+  const throttle = clientAuthThrottle(ctx.db, ctx.clock);
   const client = await verifyClient(ctx.db, clientId, secret);
   // Right or wrong, a spent limit is found by the same read, so the answer's timing does not tell
   // which; a failure is then counted, atomically, before it may be told.
   let limit = await throttle.spent(clientId, request.ip);
-  if (limit.allowed && client instanceof OAuthError) limit = await throttle.failed(clientId, request.ip);
+  if (limit.allowed && client instanceof OAuthError) limit = await throttle.reserve(clientId, request.ip);
   if (!limit.allowed) {
     throw new OAuthError(
       "invalid_client",

@@ -3,7 +3,7 @@
 // Over a limit → 429 in the OAuth error shape (invalid_client, error_description) with Retry-After,
 // and the secret is not even compared: the right one is refused too until the window ends.
 import type { LightMyRequestResponse } from "fastify";
-import { CLIENT_AUTH_LIMITS } from "../../../src/domain/oauth/client-auth-throttle";
+import { CLIENT_AUTH_LIMITS } from "../../../src/domain/oauth/throttle";
 import { clientAttempt, statusCounts } from "../../helpers/attempts";
 import { createIntegration, type TestClient, testClock } from "../../helpers/oauth-flow";
 import { DATABASES, startTestApp, type TestApp } from "../../helpers/test-app";

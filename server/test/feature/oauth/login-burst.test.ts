@@ -3,7 +3,7 @@
 // per address are evaluated in 15 minutes, whatever the concurrency — counted at the password check
 // itself and in the answers (401 evaluated, 429 refused unevaluated).
 import fc from "fast-check";
-import { LOGIN_LIMITS } from "../../../src/domain/oauth/login-throttle";
+import { LOGIN_LIMITS } from "../../../src/domain/oauth/throttle";
 import {
   CountingPasswordCheck,
   eventually,

@@ -1,7 +1,7 @@
 // Issue 10 (2): the limits live in the database, so two server instances on one PostgreSQL share
 // them, and a restart (a new app over the same SQLite file or PostgreSQL database) keeps them.
 import { buildApp } from "../../../src/app";
-import { LOGIN_LIMITS } from "../../../src/domain/oauth/login-throttle";
+import { LOGIN_LIMITS } from "../../../src/domain/oauth/throttle";
 import type { Database } from "../../../src/storage/database";
 import { PostgresDatabase } from "../../../src/storage/postgres";
 import { SqliteDatabase } from "../../../src/storage/sqlite";

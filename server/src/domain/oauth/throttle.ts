@@ -1,0 +1,106 @@
+import type { Database } from "../../storage/database";
+import { AttemptLimiter, type Limit, type Reservation } from "../attempt-limits";
+import type { Clock } from "../clock";
+
+/** One side of a throttle: the prefix and spelling of its counters' keys, and their limit. */
+export interface ThrottleKey {
+  prefix: string;
+  /** The value as counted (e.g. lower-cased), before the prefix. */
+  spell?: (value: string) => string;
+  limit: Limit;
+}
+
+/**
+ * Guessing limits on a subject (a user name, a client_id) and on the client address, counted in
+ * the database (AttemptLimiter) so every server process shares them and a restart keeps them. Both
+ * counters are reserved together or not at all; `spent` only reads them.
+ */
+export class Throttle {
+  private readonly limiter: AttemptLimiter;
+
+  constructor(
+    db: Database,
+    clock: Clock,
+    private readonly subject: ThrottleKey,
+    private readonly address: ThrottleKey,
+  ) {
+    this.limiter = new AttemptLimiter(db, clock);
+  }
+
+  private key(side: ThrottleKey, value: string): string {
+    return side.prefix + (side.spell ? side.spell(value) : value);
+  }
+
+  private keys(subject: string, address: string) {
+    return [
+      { key: this.key(this.subject, subject), limit: this.subject.limit },
+      { key: this.key(this.address, address), limit: this.address.limit },
+    ];
+  }
+
+  /** Counts one attempt on both keys, or refuses it (429, nothing counted) when either is over. */
+  reserve(subject: string, address: string): Promise<Reservation> {
+    return this.limiter.reserve(this.keys(subject, address));
+  }
+
+  /** Refused (429) when a limit is already spent; counts nothing. */
+  spent(subject: string, address: string): Promise<Reservation> {
+    return this.limiter.spent(this.keys(subject, address));
+  }
+
+  /** The reserved attempt succeeded: the subject starts afresh, the address gets its attempt back. */
+  async succeeded(reservation: Reservation & { allowed: true }, subject: string): Promise<void> {
+    const subjectKey = this.key(this.subject, subject);
+    await this.limiter.clear(subjectKey);
+    await this.limiter.release(reservation.counters.filter((c) => c.key !== subjectKey));
+  }
+}
+
+/** The login page's limits: guesses per user name, and per client address, in 15 minutes. */
+export const LOGIN_LIMITS = {
+  perUser: { attempts: 5, windowSeconds: 15 * 60 },
+  perAddress: { attempts: 20, windowSeconds: 15 * 60 },
+} satisfies Record<string, Limit>;
+
+/**
+ * Slows password guessing on the login page: each attempt is reserved, per user name
+ * (case-insensitive) and per address, before the password is hashed; a sign-in calls `succeeded`,
+ * so only failures count against an address.
+ */
+export function loginThrottle(db: Database, clock: Clock, limits = LOGIN_LIMITS): Throttle {
+  return new Throttle(
+    db,
+    clock,
+    { prefix: "login-user:", spell: (user) => user.toLowerCase(), limit: limits.perUser },
+    { prefix: "login-address:", limit: limits.perAddress },
+  );
+}
+
+/**
+ * Failed client authentications allowed at the token, introspection and revocation endpoints: per
+ * client_id, and per client address across every client_id, in 5 minutes.
+ */
+export const CLIENT_AUTH_LIMITS = {
+  perClient: { attempts: 20, windowSeconds: 5 * 60 },
+  perAddress: { attempts: 60, windowSeconds: 5 * 60 },
+} satisfies Record<string, Limit>;
+
+/**
+ * Slows client-secret guessing, per client_id and per address. The secret comparison is cheap (a
+ * SHA-256), so unlike a password it is the ANSWER that must be limited, not the work: a wrong secret
+ * is told wrong (401) only when its failure is atomically counted within both limits (`reserve`
+ * after the comparison); otherwise it is told 429, like every request while a limit is spent
+ * (`spent`), the right secret included. However many guesses arrive at once, at most the limit's
+ * number of wrong ones per window learn anything. Successful authentications are never counted, so
+ * a busy client's concurrent requests cannot push each other over the limit (a reservation taken
+ * before the comparison would: 23 of 50 concurrent good requests were refused that way on PostgreSQL).
+ */
+export function clientAuthThrottle(db: Database, clock: Clock, limits = CLIENT_AUTH_LIMITS): Throttle {
+  return new Throttle(
+    db,
+    clock,
+    // No real client_id is this long; longer ones share one counter instead of growing the table.
+    { prefix: "client:", spell: (clientId) => clientId.slice(0, 256), limit: limits.perClient },
+    { prefix: "client-address:", limit: limits.perAddress },
+  );
+}
