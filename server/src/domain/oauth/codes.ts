@@ -1,18 +1,16 @@
 import { CODE_LIFETIME_SECONDS } from "../../contract";
-import { findCodeByHash, insertCode, markCodeConsumed } from "../../storage/authorization-codes";
+import {
+  findCodeByHash,
+  insertCode,
+  markCodeConsumed,
+  type NewCode,
+} from "../../storage/authorization-codes";
 import type { Database, SqlExecutor } from "../../storage/database";
 import type { Clock } from "../clock";
 import { credentialHash, randomCredential } from "./opaque";
 
-export interface CodeGrant {
-  integrationId: string;
-  userId: string;
-  redirectUri: string;
-  /** Whether the authorization request named redirect_uri (then the token request must repeat it). */
-  redirectUriExplicit: boolean;
-  scope: string;
-  codeChallenge: string | null;
-}
+/** What a code stands for: the client, user, redirect URI, scope and PKCE challenge it was issued with. */
+export type CodeGrant = Omit<NewCode, "codeHash" | "createdAt" | "expiresAt">;
 
 /**
  * Issues a one-time authorization code bound to its client, user, redirect URI and challenge.

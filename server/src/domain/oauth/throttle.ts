@@ -18,13 +18,13 @@ export interface ThrottleKey {
 export class Throttle {
   private readonly limiter: AttemptLimiter;
 
-  constructor(
-    db: Database,
-    clock: Clock,
-    private readonly subject: ThrottleKey,
-    private readonly address: ThrottleKey,
-  ) {
+  private readonly subject: ThrottleKey;
+  private readonly address: ThrottleKey;
+
+  constructor(db: Database, clock: Clock, keys: { subject: ThrottleKey; address: ThrottleKey }) {
     this.limiter = new AttemptLimiter(db, clock);
+    this.subject = keys.subject;
+    this.address = keys.address;
   }
 
   private key(side: ThrottleKey, value: string): string {
@@ -63,20 +63,6 @@ export const LOGIN_LIMITS = {
 } satisfies Record<string, Limit>;
 
 /**
- * Slows password guessing on the login page: each attempt is reserved, per user name
- * (case-insensitive) and per address, before the password is hashed; a sign-in calls `succeeded`,
- * so only failures count against an address.
- */
-export function loginThrottle(db: Database, clock: Clock, limits = LOGIN_LIMITS): Throttle {
-  return new Throttle(
-    db,
-    clock,
-    { prefix: "login-user:", spell: (user) => user.toLowerCase(), limit: limits.perUser },
-    { prefix: "login-address:", limit: limits.perAddress },
-  );
-}
-
-/**
  * Failed client authentications allowed at the token, introspection and revocation endpoints: per
  * client_id, and per client address across every client_id, in 5 minutes.
  */
@@ -84,6 +70,36 @@ export const CLIENT_AUTH_LIMITS = {
   perClient: { attempts: 20, windowSeconds: 5 * 60 },
   perAddress: { attempts: 60, windowSeconds: 5 * 60 },
 } satisfies Record<string, Limit>;
+
+/** How each throttle keys its two counters. */
+const KEYS = {
+  login: {
+    subject: {
+      prefix: "login-user:",
+      spell: (user: string) => user.toLowerCase(),
+      limit: LOGIN_LIMITS.perUser,
+    },
+    address: { prefix: "login-address:", limit: LOGIN_LIMITS.perAddress },
+  },
+  clientAuth: {
+    // No real client_id is this long; longer ones share one counter instead of growing the table.
+    subject: {
+      prefix: "client:",
+      spell: (id: string) => id.slice(0, 256),
+      limit: CLIENT_AUTH_LIMITS.perClient,
+    },
+    address: { prefix: "client-address:", limit: CLIENT_AUTH_LIMITS.perAddress },
+  },
+} satisfies Record<string, { subject: ThrottleKey; address: ThrottleKey }>;
+
+/**
+ * Slows password guessing on the login page: each attempt is reserved, per user name
+ * (case-insensitive) and per address, before the password is hashed; a sign-in calls `succeeded`,
+ * so only failures count against an address.
+ */
+export function loginThrottle(db: Database, clock: Clock): Throttle {
+  return new Throttle(db, clock, KEYS.login);
+}
 
 /**
  * Slows client-secret guessing, per client_id and per address. The secret comparison is cheap (a
@@ -95,12 +111,6 @@ export const CLIENT_AUTH_LIMITS = {
  * a busy client's concurrent requests cannot push each other over the limit (a reservation taken
  * before the comparison would: 23 of 50 concurrent good requests were refused that way on PostgreSQL).
  */
-export function clientAuthThrottle(db: Database, clock: Clock, limits = CLIENT_AUTH_LIMITS): Throttle {
-  return new Throttle(
-    db,
-    clock,
-    // No real client_id is this long; longer ones share one counter instead of growing the table.
-    { prefix: "client:", spell: (clientId) => clientId.slice(0, 256), limit: limits.perClient },
-    { prefix: "client-address:", limit: limits.perAddress },
-  );
+export function clientAuthThrottle(db: Database, clock: Clock): Throttle {
+  return new Throttle(db, clock, KEYS.clientAuth);
 }
