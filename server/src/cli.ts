@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_ADMIN_TOKEN_FILE } from "./bootstrap";
 import { adminTokenCommand } from "./cli/admin-token";
-import { databaseLocation, UsageError, withDatabase } from "./cli/common";
+import { databaseLocation, stringFlags, UsageError, withDatabase } from "./cli/common";
 import { keysCommand } from "./cli/keys";
 import { pruneCommand } from "./cli/prune";
 import { LIMIT_FLAGS, LIMIT_USAGE, parseLimits } from "./cli/serve-limits";
@@ -64,16 +64,18 @@ async function main(argv: string[]): Promise<void> {
     const { values } = parseArgs({
       args: rest,
       options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        database: { type: "string" },
-        issuer: { type: "string" },
-        "admin-token-file": { type: "string" },
-        "key-encryption-key-file": { type: "string" },
-        "log-level": { type: "string" },
-        "key-rotation-days": { type: "string" },
-        "key-retention-days": { type: "string" },
-        "prune-interval-seconds": { type: "string" },
+        ...stringFlags(
+          "port",
+          "host",
+          "database",
+          "issuer",
+          "admin-token-file",
+          "key-encryption-key-file",
+          "log-level",
+          "key-rotation-days",
+          "key-retention-days",
+          "prune-interval-seconds",
+        ),
         dev: { type: "boolean" },
         ...LIMIT_FLAGS,
       },

@@ -6,6 +6,15 @@ import { DEFAULT_SQLITE_PATH, openDatabase } from "../storage/open";
 /** A mistake in how the command was called: printed without a stack, exit code 2. */
 export class UsageError extends Error {}
 
+/** parseArgs options for flags that take a value: `--name value`, read as a string. */
+export function stringFlags<const Name extends string>(
+  ...names: Name[]
+): { [N in Name]: { type: "string" } } {
+  return Object.fromEntries(names.map((name) => [name, { type: "string" }])) as {
+    [N in Name]: { type: "string" };
+  };
+}
+
 /** --database, else DATABASE_URL, else the embedded SQLite default. */
 export function databaseLocation(values: { database?: string }): string {
   return values.database ?? process.env.DATABASE_URL ?? DEFAULT_SQLITE_PATH;

@@ -1,16 +1,16 @@
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "../http/limits";
-import { UsageError } from "./common";
+import { stringFlags, UsageError } from "./common";
 
 /** The `serve` flags for timeouts (in seconds, fractions allowed), keep-alive limits and caps. */
-export const LIMIT_FLAGS = {
-  "headers-timeout": { type: "string" },
-  "request-timeout": { type: "string" },
-  "keep-alive-timeout": { type: "string" },
-  "idle-timeout": { type: "string" },
-  "max-requests-per-socket": { type: "string" },
-  "max-connections": { type: "string" },
-  "max-connections-per-address": { type: "string" },
-} as const;
+export const LIMIT_FLAGS = stringFlags(
+  "headers-timeout",
+  "request-timeout",
+  "keep-alive-timeout",
+  "idle-timeout",
+  "max-requests-per-socket",
+  "max-connections",
+  "max-connections-per-address",
+);
 
 type LimitValues = Partial<Record<keyof typeof LIMIT_FLAGS, string>>;
 

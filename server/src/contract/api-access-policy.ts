@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DescriptionSchema, distinctList, NameSchema, PageQueryShape, RecordMetaShape } from "./common";
+import { DescriptionSchema, distinctList, NameListQuerySchema, NameSchema, RecordMetaShape } from "./common";
 
 /** A REST API access policy: which REST APIs the integrations it applies to may reach. */
 export const ApiAccessPolicyFieldsSchema = z.strictObject({
@@ -32,7 +32,4 @@ export type ApiAccessPolicyInput = z.infer<typeof ApiAccessPolicyInputSchema>;
 export const ApiAccessPolicySchema = ApiAccessPolicyFieldsSchema.extend(RecordMetaShape);
 export type ApiAccessPolicy = z.infer<typeof ApiAccessPolicySchema>;
 
-export const ApiAccessPolicyListQuerySchema = z.strictObject({
-  ...PageQueryShape,
-  name: z.string().max(100).optional(),
-});
+export const ApiAccessPolicyListQuerySchema = NameListQuerySchema;

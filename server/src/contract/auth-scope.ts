@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DescriptionSchema, distinctList, NameSchema, PageQueryShape, RecordMetaShape } from "./common";
+import { DescriptionSchema, distinctList, NameListQuerySchema, NameSchema, RecordMetaShape } from "./common";
 
 /** A scope name is an RFC 6749 scope-token: printable ASCII without space, quote or backslash. */
 export const ScopeNameSchema = NameSchema.regex(
@@ -19,7 +19,4 @@ export type AuthScopeInput = z.infer<typeof AuthScopeInputSchema>;
 export const AuthScopeSchema = AuthScopeInputSchema.extend(RecordMetaShape);
 export type AuthScope = z.infer<typeof AuthScopeSchema>;
 
-export const AuthScopeListQuerySchema = z.strictObject({
-  ...PageQueryShape,
-  name: z.string().max(100).optional(),
-});
+export const AuthScopeListQuerySchema = NameListQuerySchema;

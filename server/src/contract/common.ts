@@ -135,6 +135,12 @@ export const PageQueryShape = {
     .optional(),
 };
 
+/** The list query of a kind filtered by name only: the page, and an exact name. */
+export const NameListQuerySchema = z.strictObject({
+  ...PageQueryShape,
+  name: z.string().max(100).optional(),
+});
+
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DescriptionSchema, NameSchema, PageQueryShape, RecordMetaShape } from "./common";
+import { DescriptionSchema, NameListQuerySchema, NameSchema, RecordMetaShape } from "./common";
 
 /** An entry of the REST API catalog. Built-in sample APIs are read-only; more can be added. */
 export const RestApiInputSchema = z.strictObject({
@@ -22,7 +22,4 @@ export const RestApiSchema = RestApiInputSchema.extend({
 });
 export type RestApi = z.infer<typeof RestApiSchema>;
 
-export const RestApiListQuerySchema = z.strictObject({
-  ...PageQueryShape,
-  name: z.string().max(100).optional(),
-});
+export const RestApiListQuerySchema = NameListQuerySchema;

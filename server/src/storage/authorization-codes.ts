@@ -18,19 +18,14 @@ export interface CodeRow extends Record<string, unknown> {
   consumed_at: string | null;
 }
 
-/** What a code is bound to: its client, user, redirect URI, scope and PKCE challenge. */
-export interface CodeBinding {
+export interface NewCode {
+  codeHash: string;
   integrationId: string;
   userId: string;
   redirectUri: string;
-  /** Whether the authorization request named redirect_uri (then the token request must repeat it). */
   redirectUriExplicit: boolean;
   scope: string;
   codeChallenge: string | null;
-}
-
-export interface NewCode extends CodeBinding {
-  codeHash: string;
   createdAt: string;
   expiresAt: string;
 }

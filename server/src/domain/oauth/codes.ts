@@ -1,16 +1,16 @@
 import { CODE_LIFETIME_SECONDS } from "../../contract";
 import {
-  type CodeBinding,
   findCodeByHash,
   insertCode,
   markCodeConsumed,
+  type NewCode,
 } from "../../storage/authorization-codes";
 import type { Database, SqlExecutor } from "../../storage/database";
 import type { Clock } from "../clock";
 import { credentialHash, randomCredential } from "./opaque";
 
-/** What a code is bound to (the token request must match it). */
-export type CodeGrant = CodeBinding;
+/** What a code stands for: the client, user, redirect URI, scope and PKCE challenge it was issued with. */
+export type CodeGrant = Omit<NewCode, "codeHash" | "createdAt" | "expiresAt">;
 
 /**
  * Issues a one-time authorization code bound to its client, user, redirect URI and challenge.

@@ -10,26 +10,21 @@ export interface ThrottleKey {
   limit: Limit;
 }
 
-/** What a throttle counts: a subject (a user name, a client_id) and the client address. */
-export interface ThrottleSpec {
-  subject: ThrottleKey;
-  address: ThrottleKey;
-}
-
 /**
- * Guessing limits on a subject and on the client address, counted in the database
- * (AttemptLimiter) so every server process shares them and a restart keeps them. Both counters are
- * reserved together or not at all; `spent` only reads them.
+ * Guessing limits on a subject (a user name, a client_id) and on the client address, counted in
+ * the database (AttemptLimiter) so every server process shares them and a restart keeps them. Both
+ * counters are reserved together or not at all; `spent` only reads them.
  */
 export class Throttle {
   private readonly limiter: AttemptLimiter;
 
-  constructor(
-    db: Database,
-    clock: Clock,
-    private readonly spec: ThrottleSpec,
-  ) {
+  private readonly subject: ThrottleKey;
+  private readonly address: ThrottleKey;
+
+  constructor(db: Database, clock: Clock, keys: { subject: ThrottleKey; address: ThrottleKey }) {
     this.limiter = new AttemptLimiter(db, clock);
+    this.subject = keys.subject;
+    this.address = keys.address;
   }
 
   private key(side: ThrottleKey, value: string): string {
@@ -37,10 +32,9 @@ export class Throttle {
   }
 
   private keys(subject: string, address: string) {
-    const { subject: s, address: a } = this.spec;
     return [
-      { key: this.key(s, subject), limit: s.limit },
-      { key: this.key(a, address), limit: a.limit },
+      { key: this.key(this.subject, subject), limit: this.subject.limit },
+      { key: this.key(this.address, address), limit: this.address.limit },
     ];
   }
 
@@ -56,7 +50,7 @@ export class Throttle {
 
   /** The reserved attempt succeeded: the subject starts afresh, the address gets its attempt back. */
   async succeeded(reservation: Reservation & { allowed: true }, subject: string): Promise<void> {
-    const subjectKey = this.key(this.spec.subject, subject);
+    const subjectKey = this.key(this.subject, subject);
     await this.limiter.clear(subjectKey);
     await this.limiter.release(reservation.counters.filter((c) => c.key !== subjectKey));
   }
@@ -69,16 +63,6 @@ export const LOGIN_LIMITS = {
 } satisfies Record<string, Limit>;
 
 /**
- * Slows password guessing on the login page: each attempt is reserved, per user name
- * (case-insensitive) and per address, before the password is hashed; a sign-in calls `succeeded`,
- * so only failures count against an address.
- */
-export const LOGIN_THROTTLE: ThrottleSpec = {
-  subject: { prefix: "login-user:", spell: (user) => user.toLowerCase(), limit: LOGIN_LIMITS.perUser },
-  address: { prefix: "login-address:", limit: LOGIN_LIMITS.perAddress },
-};
-
-/**
  * Failed client authentications allowed at the token, introspection and revocation endpoints: per
  * client_id, and per client address across every client_id, in 5 minutes.
  */
@@ -86,6 +70,36 @@ export const CLIENT_AUTH_LIMITS = {
   perClient: { attempts: 20, windowSeconds: 5 * 60 },
   perAddress: { attempts: 60, windowSeconds: 5 * 60 },
 } satisfies Record<string, Limit>;
+
+/** How each throttle keys its two counters. */
+const KEYS = {
+  login: {
+    subject: {
+      prefix: "login-user:",
+      spell: (user: string) => user.toLowerCase(),
+      limit: LOGIN_LIMITS.perUser,
+    },
+    address: { prefix: "login-address:", limit: LOGIN_LIMITS.perAddress },
+  },
+  clientAuth: {
+    // No real client_id is this long; longer ones share one counter instead of growing the table.
+    subject: {
+      prefix: "client:",
+      spell: (id: string) => id.slice(0, 256),
+      limit: CLIENT_AUTH_LIMITS.perClient,
+    },
+    address: { prefix: "client-address:", limit: CLIENT_AUTH_LIMITS.perAddress },
+  },
+} satisfies Record<string, { subject: ThrottleKey; address: ThrottleKey }>;
+
+/**
+ * Slows password guessing on the login page: each attempt is reserved, per user name
+ * (case-insensitive) and per address, before the password is hashed; a sign-in calls `succeeded`,
+ * so only failures count against an address.
+ */
+export function loginThrottle(db: Database, clock: Clock): Throttle {
+  return new Throttle(db, clock, KEYS.login);
+}
 
 /**
  * Slows client-secret guessing, per client_id and per address. The secret comparison is cheap (a
@@ -96,9 +110,7 @@ export const CLIENT_AUTH_LIMITS = {
  * number of wrong ones per window learn anything. Successful authentications are never counted, so
  * a busy client's concurrent requests cannot push each other over the limit (a reservation taken
  * before the comparison would: 23 of 50 concurrent good requests were refused that way on PostgreSQL).
- * No real client_id is over 256 characters; longer ones share one counter instead of growing the table.
  */
-export const CLIENT_AUTH_THROTTLE: ThrottleSpec = {
-  subject: { prefix: "client:", spell: (id) => id.slice(0, 256), limit: CLIENT_AUTH_LIMITS.perClient },
-  address: { prefix: "client-address:", limit: CLIENT_AUTH_LIMITS.perAddress },
-};
+export function clientAuthThrottle(db: Database, clock: Clock): Throttle {
+  return new Throttle(db, clock, KEYS.clientAuth);
+}

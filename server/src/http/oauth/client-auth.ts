@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { type Client, clientSecretMatches, findClient } from "../../domain/oauth/clients";
 import { OAuthError } from "../../domain/oauth/errors";
-import { CLIENT_AUTH_THROTTLE, Throttle } from "../../domain/oauth/throttle";
+import { clientAuthThrottle } from "../../domain/oauth/throttle";
 import type { SqlExecutor } from "../../storage/database";
 import type { OAuthContext } from "./context";
 
@@ -52,7 +52,7 @@ async function verifyClient(
  * Authenticates the client of a token, introspection or revocation request: client_secret_basic
  * or client_secret_post for confidential clients, none (client_id only) for public clients.
  * Exactly one method; an inactive client is refused. Failed authentications are limited per
- * client_id and per address (CLIENT_AUTH_THROTTLE): a failure is told as such only when it is counted
+ * client_id and per address (clientAuthThrottle): a failure is told as such only when it is counted
  * within the limits; once a limit is spent every attempt → 429 invalid_client with Retry-After.
  */
 export async function authenticateClient(
@@ -77,7 +77,7 @@ export async function authenticateClient(
       "invalid_client",
       "Authenticate the client: HTTP Basic, or client_id (and client_secret) in the body.",
     );
-  const throttle = new Throttle(ctx.db, ctx.clock, CLIENT_AUTH_THROTTLE);
+  const throttle = clientAuthThrottle(ctx.db, ctx.clock);
   const client = await verifyClient(ctx.db, clientId, secret);
   // Right or wrong, a spent limit is found by the same read, so the answer's timing does not tell
   // which; a failure is then counted, atomically, before it may be told.

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { authenticateUser } from "../../domain/kinds/user-login";
 import { createSession, SESSION_LIFETIME_SECONDS } from "../../domain/oauth/sessions";
-import { LOGIN_THROTTLE, Throttle } from "../../domain/oauth/throttle";
+import { loginThrottle } from "../../domain/oauth/throttle";
 import type { OAuthContext } from "../../http/oauth/context";
 import { isHttps } from "../../http/oauth/context";
 import { SESSION_COOKIE, setCookie } from "../../http/oauth/cookies";
@@ -49,7 +49,7 @@ function sendNothingToSignIn(reply: FastifyReply) {
 export function loginRoutes(
   app: FastifyInstance,
   ctx: OAuthContext,
-  throttle = new Throttle(ctx.db, ctx.clock, LOGIN_THROTTLE),
+  throttle = loginThrottle(ctx.db, ctx.clock),
 ): void {
   app.get("/oauth/login", async (request, reply) => {
     const { params } = singleValued(request.query, ["return_to"]);
