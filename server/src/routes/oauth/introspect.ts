@@ -3,7 +3,7 @@ import { IntrospectRequestSchema } from "../../contract";
 import { authenticate } from "../../domain/admin-tokens";
 import type { Client } from "../../domain/oauth/clients";
 import { OAuthError } from "../../domain/oauth/errors";
-import { checkToken } from "../../domain/oauth/tokens";
+import { checkToken } from "../../domain/oauth/token-check";
 import { authenticateClient } from "../../http/oauth/client-auth";
 import { type OAuthContext, tokenContext } from "../../http/oauth/context";
 import { oauthForm } from "../../http/oauth/forms";

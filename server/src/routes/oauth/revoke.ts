@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { RevokeRequestSchema } from "../../contract";
 import { OAuthError } from "../../domain/oauth/errors";
-import { revokeToken } from "../../domain/oauth/tokens";
+import { revokeToken } from "../../domain/oauth/token-check";
 import { authenticateClient } from "../../http/oauth/client-auth";
 import { type OAuthContext, tokenContext } from "../../http/oauth/context";
 import { oauthForm } from "../../http/oauth/forms";

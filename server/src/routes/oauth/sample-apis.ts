@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { BUILT_IN_REST_APIS } from "../../domain/kinds/rest-apis";
 import { decideApiAccess } from "../../domain/oauth/access";
-import { checkToken } from "../../domain/oauth/tokens";
+import { checkToken } from "../../domain/oauth/token-check";
 import { type OAuthContext, tokenContext } from "../../http/oauth/context";
 
 /** Roles the sample APIs require: reading needs one of READ_ROLES, writing one of WRITE_ROLES. */
