@@ -85,20 +85,25 @@ function resourceClass(name: string, resource: PulumiResourceSpec, enums: Enums)
       `  declare readonly ${property}: pulumi.Output<${required.has(property) ? type : `${type} | undefined`}>;`,
     );
   }
+  lines.push(
+    "",
+    `  constructor(name: string, args: ${name}Args, opts?: pulumi.CustomResourceOptions) {`,
+    "    super(SPEC, name, args, opts);",
+    "  }",
+    "}",
+  );
+  return lines;
+}
+
+/** What the base class needs to register the resource (see ../src/resource.ts). */
+function resourceSpec(name: string, resource: PulumiResourceSpec): string {
   const spec = {
     kind: name,
     unsetOutputs: unsetOutputs(resource),
     secretOutputs: flagged(resource.properties, "secret"),
     replaceOnChanges: flagged(resource.inputProperties, "replaceOnChanges"),
   };
-  lines.push(
-    "",
-    `  constructor(name: string, args: ${name}Args, opts?: pulumi.CustomResourceOptions) {`,
-    `    super(${JSON.stringify(spec)}, name, args, opts);`,
-    "  }",
-    "}",
-  );
-  return lines;
+  return `const SPEC: ResourceSpec = ${JSON.stringify(spec)};`;
 }
 
 /** The module of one resource. */
@@ -107,7 +112,9 @@ export function renderResource(token: string, resource: PulumiResourceSpec, enum
   return [
     HEADER,
     'import type * as pulumi from "@pulumi/pulumi";',
-    'import { InboundOAuthResource } from "../resource";',
+    'import { InboundOAuthResource, type ResourceSpec } from "../resource";',
+    "",
+    resourceSpec(name, resource),
     "",
     ...argsInterface(name, resource, enums),
     "",
