@@ -36,13 +36,22 @@ function tsType(spec: PulumiTypeSpec, values: readonly string[] | undefined, inp
   return values ? values.map((value) => JSON.stringify(value)).join(" | ") : base;
 }
 
+/** Names a resource object already has (Pulumi's id and urn) or that TypeScript gives a meaning. */
+const RESERVED = new Set(["id", "urn", "constructor", "__resource"]);
+
+function propertyName(property: string): string {
+  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(property) || RESERVED.has(property))
+    throw new Error(`"${property}" cannot be a property of a generated resource class`);
+  return property;
+}
+
 function docComment(indent: string, spec: PulumiPropertySpec | { description: string }): string[] {
   const tags: string[] = [];
   if ("default" in spec && spec.default !== undefined) tags.push(`@default ${JSON.stringify(spec.default)}`);
   if ("replaceOnChanges" in spec && spec.replaceOnChanges)
     tags.push("@remarks A change replaces the resource.");
   if ("secret" in spec && spec.secret) tags.push("@remarks Secret: Pulumi encrypts it in the state.");
-  const lines = [spec.description.replaceAll("*/", "*\\/"), ...tags];
+  const lines = [...spec.description.replaceAll("*/", "*\\/").split("\n"), ...tags];
   if (lines.length === 1) return [`${indent}/** ${lines[0]} */`];
   return [`${indent}/**`, ...lines.map((line) => `${indent} * ${line}`), `${indent} */`];
 }
@@ -56,7 +65,7 @@ function argsInterface(name: string, resource: PulumiResourceSpec, enums: Enums)
     const plain = (PROVIDER_INPUTS as readonly string[]).includes(property);
     lines.push(...docComment("  ", spec));
     lines.push(
-      `  ${property}${required.has(property) ? "" : "?"}: ${plain ? type : `pulumi.Input<${type}>`};`,
+      `  ${propertyName(property)}${required.has(property) ? "" : "?"}: ${plain ? type : `pulumi.Input<${type}>`};`,
     );
   }
   return [...lines, "}"];
@@ -82,7 +91,7 @@ function resourceClass(name: string, resource: PulumiResourceSpec, enums: Enums)
     const type = tsType(spec, enums[property], false);
     lines.push(...docComment("  ", { description: spec.description }));
     lines.push(
-      `  declare readonly ${property}: pulumi.Output<${required.has(property) ? type : `${type} | undefined`}>;`,
+      `  declare readonly ${propertyName(property)}: pulumi.Output<${required.has(property) ? type : `${type} | undefined`}>;`,
     );
   }
   lines.push(
