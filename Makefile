@@ -35,15 +35,19 @@ build: setup ## Compile TypeScript to dist/ (and the SDK package to sdk/dist/)
 	tsc -p tsconfig.build.json
 	tsc -p sdk/tsconfig.json
 
-generate: build ## Rebuild generated artifacts (server/openapi.json, schema.json, docs/resources.md)
+generate: build ## Rebuild generated artifacts (server/openapi.json, schema.json, docs/resources.md, sdk/src/generated/, sdk/src/index.ts)
 	node dist/server/scripts/generate-openapi.js
 	node dist/provider/scripts/generate-schema.js
 	node dist/provider/scripts/generate-docs.js
+	node dist/sdk/scripts/generate.js
+	biome check --write sdk/src/generated sdk/src/index.ts
+	tsc -p sdk/tsconfig.json  # sdk/dist from the SDK just written
 
 check-generated: generate ## Fail when a generated artifact differs from the committed one
 	@git diff --exit-code -- server/openapi.json || { echo "server/openapi.json is out of date: run 'make generate' and commit it." >&2; exit 1; }
 	@git diff --exit-code -- schema.json || { echo "schema.json is out of date: run 'make generate' and commit it." >&2; exit 1; }
 	@git diff --exit-code -- docs/resources.md || { echo "docs/resources.md is out of date: run 'make generate' and commit it." >&2; exit 1; }
+	@git diff --exit-code -- sdk/src/generated sdk/src/index.ts && test -z "$$(git ls-files --others --exclude-standard -- sdk/src/generated)" || { echo "sdk/src/generated or sdk/src/index.ts is out of date: run 'make generate' and commit it." >&2; exit 1; }
 
 typecheck: setup
 	tsc -p tsconfig.json --noEmit

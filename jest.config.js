@@ -15,6 +15,8 @@ const tier = (name, extra = {}) => ({
 // recorded engine output).
 const unit = tier("unit");
 unit.testMatch.push("<rootDir>/examples/ci/test/**/*.test.ts");
+// And the SDK's: its generated types against schema.json.
+unit.testMatch.push("<rootDir>/sdk/test/**/*.test.ts");
 
 /** @type {import('jest').Config} */
 module.exports = {
