@@ -41,11 +41,19 @@ export function recordColumns(table: RecordTable, alias?: string): string {
   return columns.map((column) => (alias ? `${alias}.${column}` : column)).join(", ");
 }
 
+const selectLists = new WeakMap<RecordTable, string>();
+
+/** `SELECT <the record columns> FROM <table>`, built once per table (it is on every read). */
 export function selectList(table: RecordTable): string {
-  return `SELECT ${recordColumns(table)} FROM ${table.table}`;
+  let sql = selectLists.get(table);
+  if (sql === undefined) {
+    sql = `SELECT ${recordColumns(table)} FROM ${table.table}`;
+    selectLists.set(table, sql);
+  }
+  return sql;
 }
 
 /** `?, ?, ?` for n parameters. */
 export function marks(count: number): string {
-  return Array.from({ length: count }, () => "?").join(", ");
+  return count > 0 ? `${"?, ".repeat(count - 1)}?` : "";
 }
