@@ -7,14 +7,22 @@ import { join } from "node:path";
 import { findRepoRoot } from "../../provider/scripts/generate-schema";
 import type { PulumiPackageSchema } from "../../provider/src/schema/build";
 import { contractEnums } from "./enums";
-import { className, moduleName, renderIndex, renderResource } from "./render";
+import { className, moduleName, renderIndex, renderResource, renderShared } from "./render";
+import { sharedProperties } from "./shared";
 
-/** Every generated resource module by file name (in sdk/src/generated/), from the package schema. */
+/** Every generated module by file name (in sdk/src/generated/), from the package schema. */
 export function renderResources(schema: PulumiPackageSchema): Map<string, string> {
   const enums = contractEnums();
+  const resources = Object.entries(schema.resources).map(
+    ([token, resource]) => [token, resource, enums[token] ?? {}] as const,
+  );
+  const shared = sharedProperties(resources.map(([, resource, values]) => [resource, values] as const));
   const files = new Map<string, string>();
-  for (const [token, resource] of Object.entries(schema.resources)) {
-    files.set(`${moduleName(className(token))}.ts`, renderResource(token, resource, enums[token] ?? {}));
+  const [first] = resources;
+  if (first && (shared.inputs.length || shared.outputs.length))
+    files.set("shared.ts", renderShared(first[1], first[2], shared));
+  for (const [token, resource, values] of resources) {
+    files.set(`${moduleName(className(token))}.ts`, renderResource(token, resource, values, shared));
   }
   return files;
 }

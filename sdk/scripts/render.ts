@@ -1,5 +1,6 @@
 import { PROVIDER_INPUTS } from "../../provider/src/resources";
 import type { PulumiPropertySpec, PulumiResourceSpec, PulumiTypeSpec } from "../../provider/src/schema/build";
+import { NOTHING_SHARED, type Shared } from "./shared";
 
 /**
  * Renders one resource of schema.json as TypeScript: its Args interface (inputs) and its class
@@ -56,19 +57,52 @@ function docComment(indent: string, spec: PulumiPropertySpec | { description: st
   return [`${indent}/**`, ...lines.map((line) => `${indent} * ${line}`), `${indent} */`];
 }
 
-function argsInterface(name: string, resource: PulumiResourceSpec, enums: Enums): string[] {
+function argMembers(
+  resource: PulumiResourceSpec,
+  enums: Enums,
+  keep: (property: string) => boolean,
+): string[] {
   const required = new Set(resource.requiredInputs);
-  const lines = [`/** The inputs of {@link ${name}}. */`, `export interface ${name}Args {`];
-  for (const [property, spec] of Object.entries(resource.inputProperties)) {
-    const type = tsType(spec, enums[property], true);
-    // The provider's own inputs steer check and create: plain values, never outputs of other resources.
-    const plain = (PROVIDER_INPUTS as readonly string[]).includes(property);
-    lines.push(...docComment("  ", spec));
-    lines.push(
-      `  ${propertyName(property)}${required.has(property) ? "" : "?"}: ${plain ? type : `pulumi.Input<${type}>`};`,
-    );
-  }
-  return [...lines, "}"];
+  return Object.entries(resource.inputProperties)
+    .filter(([property]) => keep(property))
+    .flatMap(([property, spec]) => {
+      const type = tsType(spec, enums[property], true);
+      // The provider's own inputs steer check and create: plain values, never outputs of other resources.
+      const plain = (PROVIDER_INPUTS as readonly string[]).includes(property);
+      const optional = required.has(property) ? "" : "?";
+      return [
+        ...docComment("  ", spec),
+        `  ${propertyName(property)}${optional}: ${plain ? type : `pulumi.Input<${type}>`};`,
+      ];
+    });
+}
+
+function outputMembers(
+  resource: PulumiResourceSpec,
+  enums: Enums,
+  keep: (property: string) => boolean,
+): string[] {
+  const required = new Set(resource.required);
+  return Object.entries(resource.properties)
+    .filter(([property]) => keep(property))
+    .flatMap(([property, spec]) => {
+      const type = tsType(spec, enums[property], false);
+      const value = required.has(property) ? type : `${type} | undefined`;
+      return [
+        ...docComment("  ", { description: spec.description }),
+        `  declare readonly ${propertyName(property)}: pulumi.Output<${value}>;`,
+      ];
+    });
+}
+
+function argsInterface(name: string, resource: PulumiResourceSpec, enums: Enums, shared: Shared): string[] {
+  const heritage = shared.inputs.length ? " extends SharedArgs" : "";
+  return [
+    `/** The inputs of {@link ${name}}. */`,
+    `export interface ${name}Args${heritage} {`,
+    ...argMembers(resource, enums, own(shared).input),
+    "}",
+  ];
 }
 
 /** Outputs the program need not give: output-only ones, and the inputs the server fills in (a replacing or secret one). */
@@ -84,50 +118,108 @@ const flagged = (properties: Record<string, PulumiPropertySpec>, flag: "secret" 
     .filter(([, spec]) => spec[flag])
     .map(([property]) => property);
 
-function resourceClass(name: string, resource: PulumiResourceSpec, enums: Enums): string[] {
-  const required = new Set(resource.required);
-  const lines = [...docComment("", resource), `export class ${name} extends InboundOAuthResource {`];
-  for (const [property, spec] of Object.entries(resource.properties)) {
-    const type = tsType(spec, enums[property], false);
-    lines.push(...docComment("  ", { description: spec.description }));
-    lines.push(
-      `  declare readonly ${propertyName(property)}: pulumi.Output<${required.has(property) ? type : `${type} | undefined`}>;`,
-    );
-  }
-  lines.push(
+function resourceClass(name: string, resource: PulumiResourceSpec, enums: Enums, shared: Shared): string[] {
+  const base = shared.outputs.length ? "SharedResource" : "InboundOAuthResource";
+  return [
+    ...docComment("", resource),
+    `export class ${name} extends ${base} {`,
+    ...outputMembers(resource, enums, own(shared).output),
     "",
     `  constructor(name: string, args: ${name}Args, opts?: pulumi.CustomResourceOptions) {`,
     "    super(SPEC, name, args, opts);",
     "  }",
     "}",
-  );
-  return lines;
+  ];
+}
+
+/** Which of the resource's properties a module registers: its own, or the ones every resource shares. */
+interface Side {
+  output: (property: string) => boolean;
+  input: (property: string) => boolean;
+}
+
+const own = (shared: Shared): Side => ({
+  output: (property) => !shared.outputs.includes(property),
+  input: (property) => !shared.inputs.includes(property),
+});
+const common = (shared: Shared): Side => ({
+  output: (property) => shared.outputs.includes(property),
+  input: (property) => shared.inputs.includes(property),
+});
+
+/** The registration flags of one side of a resource (see ResourceFlags in ../src/resource.ts), empty lists left out. */
+function flags(resource: PulumiResourceSpec, side: Side): string {
+  const lists = {
+    unsetOutputs: unsetOutputs(resource).filter(side.output),
+    secretOutputs: flagged(resource.properties, "secret").filter(side.output),
+    replaceOnChanges: flagged(resource.inputProperties, "replaceOnChanges").filter(side.input),
+  };
+  return JSON.stringify(Object.fromEntries(Object.entries(lists).filter(([, list]) => list.length)));
 }
 
 /** What the base class needs to register the resource (see ../src/resource.ts). */
-function resourceSpec(name: string, resource: PulumiResourceSpec): string {
-  const spec = {
-    kind: name,
-    unsetOutputs: unsetOutputs(resource),
-    secretOutputs: flagged(resource.properties, "secret"),
-    replaceOnChanges: flagged(resource.inputProperties, "replaceOnChanges"),
-  };
-  return `const SPEC: ResourceSpec = ${JSON.stringify(spec)};`;
+function resourceSpec(name: string, resource: PulumiResourceSpec, shared: Shared): string {
+  const spec = JSON.parse(flags(resource, own(shared))) as object;
+  return `const SPEC: ResourceSpec = ${JSON.stringify({ kind: name, ...spec })};`;
 }
 
-/** The module of one resource. */
-export function renderResource(token: string, resource: PulumiResourceSpec, enums: Enums): string {
+/** The module of one resource, its properties that every resource shares left to ./shared. */
+export function renderResource(
+  token: string,
+  resource: PulumiResourceSpec,
+  enums: Enums,
+  shared: Shared = NOTHING_SHARED,
+): string {
   const name = className(token);
+  const fromShared = [
+    ...(shared.outputs.length ? ["SharedResource"] : []),
+    ...(shared.inputs.length ? ["type SharedArgs"] : []),
+  ];
   return [
     HEADER,
     'import type * as pulumi from "@pulumi/pulumi";',
-    'import { InboundOAuthResource, type ResourceSpec } from "../resource";',
+    shared.outputs.length
+      ? 'import type { ResourceSpec } from "../resource";'
+      : 'import { InboundOAuthResource, type ResourceSpec } from "../resource";',
+    ...(fromShared.length ? [`import { ${fromShared.join(", ")} } from "./shared";`] : []),
     "",
-    resourceSpec(name, resource),
+    ...argsInterface(name, resource, enums, shared),
     "",
-    ...argsInterface(name, resource, enums),
+    resourceSpec(name, resource, shared),
     "",
-    ...resourceClass(name, resource, enums),
+    ...resourceClass(name, resource, enums, shared),
+    "",
+  ].join("\n");
+}
+
+/** The module `shared.ts`: the inputs and outputs every resource has alike, as in `resource` (any one of them). */
+export function renderShared(resource: PulumiResourceSpec, enums: Enums, shared: Shared): string {
+  const side = common(shared);
+  const inputs = argMembers(resource, enums, side.input);
+  const outputs = outputMembers(resource, enums, side.output);
+  return [
+    HEADER,
+    'import type * as pulumi from "@pulumi/pulumi";',
+    'import { InboundOAuthResource, type ResourceFlags, type ResourceSpec, withFlags } from "../resource";',
+    ...(inputs.length
+      ? ["", "/** The inputs every resource takes. */", "export interface SharedArgs {", ...inputs, "}"]
+      : []),
+    ...(outputs.length
+      ? [
+          "",
+          "/** How every resource registers the outputs below. */",
+          `const SHARED: ResourceFlags = ${flags(resource, side)};`,
+          "",
+          "/** The outputs every resource has: the base of every generated resource class. */",
+          "export abstract class SharedResource extends InboundOAuthResource {",
+          ...outputs,
+          "",
+          "  protected constructor(spec: ResourceSpec, name: string, args: object, opts?: pulumi.CustomResourceOptions) {",
+          "    super(withFlags(SHARED, spec), name, args, opts);",
+          "  }",
+          "}",
+        ]
+      : []),
     "",
   ].join("\n");
 }

@@ -2,15 +2,30 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ResourceClassName } from "../../provider/src/dynamic";
 import { providerObject, resourceSeed } from "./provider-object";
 
-/** What a generated resource class tells its base class (read from schema.json by sdk/scripts/generate.ts). */
-export interface ResourceSpec {
-  kind: ResourceClassName;
+/** How a resource registers some of its properties (read from schema.json by sdk/scripts/generate.ts); a list left out is empty. */
+export interface ResourceFlags {
   /** Outputs registered as unknown when the program does not give them, so Pulumi fills them in. */
-  unsetOutputs: readonly string[];
+  unsetOutputs?: readonly string[];
   /** Outputs Pulumi keeps secret (schema.json `secret`). */
-  secretOutputs: readonly string[];
+  secretOutputs?: readonly string[];
   /** Inputs whose change replaces the resource (schema.json `replaceOnChanges`). */
-  replaceOnChanges: readonly string[];
+  replaceOnChanges?: readonly string[];
+}
+
+/** What a generated resource class tells its base class. */
+export interface ResourceSpec extends ResourceFlags {
+  kind: ResourceClassName;
+}
+
+/** A resource's spec with the flags of the properties every resource shares (sdk/src/generated/shared.ts) added. */
+export function withFlags(shared: ResourceFlags, spec: ResourceSpec): ResourceSpec {
+  const both = (list: keyof ResourceFlags) => [...(shared[list] ?? []), ...(spec[list] ?? [])];
+  return {
+    kind: spec.kind,
+    unsetOutputs: both("unsetOutputs"),
+    secretOutputs: both("secretOutputs"),
+    replaceOnChanges: both("replaceOnChanges"),
+  };
 }
 
 /**
@@ -20,10 +35,11 @@ export interface ResourceSpec {
  */
 export abstract class InboundOAuthResource extends pulumi.dynamic.Resource {
   protected constructor(spec: ResourceSpec, name: string, args: object, opts?: pulumi.CustomResourceOptions) {
-    const unset = Object.fromEntries(spec.unsetOutputs.map((output) => [output, undefined]));
+    const { unsetOutputs = [], secretOutputs = [], replaceOnChanges = [] } = spec;
+    const unset = Object.fromEntries(unsetOutputs.map((output) => [output, undefined]));
     const flags = {
-      ...(spec.secretOutputs.length ? { additionalSecretOutputs: [...spec.secretOutputs] } : {}),
-      ...(spec.replaceOnChanges.length ? { replaceOnChanges: [...spec.replaceOnChanges] } : {}),
+      ...(secretOutputs.length ? { additionalSecretOutputs: [...secretOutputs] } : {}),
+      ...(replaceOnChanges.length ? { replaceOnChanges: [...replaceOnChanges] } : {}),
     };
     super(
       providerObject(spec.kind),

@@ -15,14 +15,27 @@ export interface Member {
 const foldSpaces = (text: string) =>
   text.replace(/("(?:[^"\\]|\\.)*")|\s+/g, (_run, literal) => literal ?? " ");
 
-/** The property members of the interface or class `declaration` in a module's source text. */
-export function membersOf(text: string, declaration: string, file = "module.ts"): Member[] {
+function declared(text: string, declaration: string, file: string) {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const found = source.statements.find(
     (node): node is ts.InterfaceDeclaration | ts.ClassDeclaration =>
       (ts.isInterfaceDeclaration(node) || ts.isClassDeclaration(node)) && node.name?.text === declaration,
   );
   if (!found) throw new Error(`${file} declares no ${declaration}`);
+  return { source, found };
+}
+
+/** The names an interface or class `declaration` extends, as written. */
+export function heritageOf(text: string, declaration: string, file = "module.ts"): string[] {
+  const { source, found } = declared(text, declaration, file);
+  return (found.heritageClauses ?? []).flatMap((clause) =>
+    clause.types.map((type) => type.expression.getText(source)),
+  );
+}
+
+/** The property members of the interface or class `declaration` in a module's source text. */
+export function membersOf(text: string, declaration: string, file = "module.ts"): Member[] {
+  const { source, found } = declared(text, declaration, file);
   const members = found.members.filter(
     (member): member is ts.PropertySignature | ts.PropertyDeclaration =>
       ts.isPropertySignature(member) || ts.isPropertyDeclaration(member),
@@ -57,4 +70,17 @@ export function expectedType(
 ): string {
   if (spec.type === "array") return `${wrap(expectedType(spec.items as PulumiTypeSpec, undefined, wrap))}[]`;
   return values?.map((value) => JSON.stringify(value)).join(" | ") ?? (ELEMENT[spec.type] as string);
+}
+
+/** The value of a module's `const <name> = <object literal>` (the generated registration flags), evaluated. */
+export function constValue(text: string, name: string, file = "module.ts"): unknown {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  for (const statement of source.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const variable of statement.declarationList.declarations) {
+      if (variable.name.getText(source) === name && variable.initializer)
+        return new Function(`return (${variable.initializer.getText(source)});`)();
+    }
+  }
+  throw new Error(`${file} has no const ${name}`);
 }

@@ -6,7 +6,8 @@
  */
 import fc from "fast-check";
 import type { PulumiPropertySpec, PulumiResourceSpec, PulumiTypeSpec } from "../../provider/src/schema/build";
-import { renderResource } from "../scripts/render";
+import { renderResource, renderShared } from "../scripts/render";
+import { sharedProperties } from "../scripts/shared";
 import { expectedType, membersOf, syntaxErrors } from "./members";
 
 const word = fc.stringMatching(/^[A-Za-z0-9.,;:'`()"-]{1,10}$/);
@@ -110,5 +111,54 @@ test("renderResource: the Args and outputs of any resource spec, as the spec say
       }
     }),
     { numRuns: 200 },
+  );
+});
+
+test("sharedProperties + renderShared: what every resource has alike is declared once, the rest stays with each", () => {
+  const common = fc.uniqueArray(fc.stringMatching(/^z[A-Za-z0-9]{0,6}$/), { maxLength: 3 });
+  fc.assert(
+    fc.property(fc.array(resource, { minLength: 2, maxLength: 3 }), common, (drawn, commonNames) => {
+      const commonSpecs = Object.fromEntries(
+        commonNames.map((name) => [
+          name,
+          { type: "string", description: `Common ${name}.` } as PulumiPropertySpec,
+        ]),
+      );
+      const schemas = drawn.map((generated): PulumiResourceSpec => {
+        const specs = Object.fromEntries(generated.properties.map(([name, spec]) => [name, toSpec(spec)]));
+        return {
+          description: "A resource.",
+          properties: { ...specs, ...commonSpecs },
+          required: [...generated.required, ...commonNames],
+          inputProperties: { ...specs, ...commonSpecs },
+          requiredInputs: generated.requiredInputs,
+        };
+      });
+      const shared = sharedProperties(schemas.map((schema) => [schema, {}] as const));
+      for (const name of commonNames) {
+        expect(shared.inputs).toContain(name);
+        expect(shared.outputs).toContain(name);
+      }
+      const sharedText = renderShared(schemas[0] as PulumiResourceSpec, {}, shared);
+      expect(syntaxErrors(sharedText)).toEqual([]);
+      const inherited = (declaration: string) =>
+        shared.inputs.length || shared.outputs.length
+          ? membersOf(sharedText, declaration).map((m) => m.name)
+          : [];
+      schemas.forEach((schema, index) => {
+        // Every shared property is the same in every resource.
+        for (const name of shared.outputs)
+          expect(JSON.stringify(schema.properties[name])).toBe(JSON.stringify(schemas[0]?.properties[name]));
+        const text = renderResource(`inbound-oauth:index:Thing${index}`, schema, {}, shared);
+        expect(syntaxErrors(text)).toEqual([]);
+        const args = membersOf(text, `Thing${index}Args`).map((m) => m.name);
+        const outputs = membersOf(text, `Thing${index}`).map((m) => m.name);
+        const sharedArgs = shared.inputs.length ? inherited("SharedArgs") : [];
+        const sharedOutputs = shared.outputs.length ? inherited("SharedResource") : [];
+        expect([...args, ...sharedArgs].sort()).toEqual(Object.keys(schema.inputProperties).sort());
+        expect([...outputs, ...sharedOutputs].sort()).toEqual(Object.keys(schema.properties).sort());
+      });
+    }),
+    { numRuns: 100 },
   );
 });
