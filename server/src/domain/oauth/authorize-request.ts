@@ -4,6 +4,7 @@ import type { SqlExecutor } from "../../storage/database";
 import { listRecords } from "../../storage/records/read";
 import { AUTH_SCOPE } from "../records/kinds";
 import { type Client, findClient } from "./clients";
+import { OAuthError } from "./errors";
 import { matchRedirectUri } from "./redirects";
 
 /** The parameters of an authorization request that the login and consent steps carry along. */
@@ -13,13 +14,7 @@ export type AuthorizeOutcome =
   /** Shown as a page; never redirected, since the client or redirect URI cannot be trusted. */
   | { kind: "page"; status: number; title: string; message: string }
   /** Sent back to the client's redirect URI (RFC 6749 §4.1.2.1). */
-  | {
-      kind: "redirect-error";
-      redirectUri: string;
-      error: OAuthErrorCode;
-      description: string;
-      state?: string;
-    }
+  | { kind: "redirect-error"; redirectUri: string; error: OAuthError; state?: string }
   | {
       kind: "valid";
       client: Client;
@@ -85,8 +80,7 @@ export async function checkAuthorizeRequest(
   const fail = (error: OAuthErrorCode, description: string): AuthorizeOutcome => ({
     kind: "redirect-error",
     redirectUri,
-    error,
-    description,
+    error: new OAuthError(error, description),
     state,
   });
   if (repeated) return fail("invalid_request", `The parameter ${repeated} is repeated.`);

@@ -1,4 +1,5 @@
 import { isLoopbackHost, RedirectUrlSchema, rawUrlParts } from "../../contract";
+import type { OAuthError } from "./errors";
 
 /**
  * The registered redirect URL a request's redirect_uri names: an exact string match, except that
@@ -31,4 +32,14 @@ export function redirectWith(
     if (value !== undefined) url.searchParams.set(key, value);
   url.searchParams.set("iss", issuer);
   return url.toString();
+}
+
+/** A refusal sent back to the client's redirect URI (RFC 6749 §4.1.2.1): the error, its public description, the state. */
+export function errorRedirect(
+  redirectUri: string,
+  error: OAuthError,
+  state: string | undefined,
+  issuer: string,
+): string {
+  return redirectWith(redirectUri, { ...error.body(), state }, issuer);
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AUTHORIZE_PARAMS, checkAuthorizeRequest } from "../../domain/oauth/authorize-request";
-import { redirectWith } from "../../domain/oauth/redirects";
+import { errorRedirect } from "../../domain/oauth/redirects";
 import { sessionUser } from "../../domain/oauth/sessions";
 import type { OAuthContext } from "../../http/oauth/context";
 import { isHttps } from "../../http/oauth/context";
@@ -21,11 +21,7 @@ export function authorizeRoutes(app: FastifyInstance, ctx: OAuthContext): void {
     const outcome = await checkAuthorizeRequest(ctx.db, params, repeated);
     if (outcome.kind === "page") return sendErrorPage(reply, outcome.status, outcome.title, outcome.message);
     if (outcome.kind === "redirect-error") {
-      const target = redirectWith(
-        outcome.redirectUri,
-        { error: outcome.error, error_description: outcome.description, state: outcome.state },
-        ctx.issuer(),
-      );
+      const target = errorRedirect(outcome.redirectUri, outcome.error, outcome.state, ctx.issuer());
       return reply.header("cache-control", "no-store").redirect(target, 302);
     }
     const user = await sessionUser(ctx.db, ctx.clock, readCookie(request, SESSION_COOKIE));

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { AUTHORIZE_PARAMS, checkAuthorizeRequest } from "../../domain/oauth/authorize-request";
 import { issueCode } from "../../domain/oauth/codes";
-import { redirectWith } from "../../domain/oauth/redirects";
+import { OAuthError } from "../../domain/oauth/errors";
+import { errorRedirect, redirectWith } from "../../domain/oauth/redirects";
 import { sessionUser } from "../../domain/oauth/sessions";
 import type { OAuthContext } from "../../http/oauth/context";
 import { readCookie, SESSION_COOKIE } from "../../http/oauth/cookies";
@@ -37,24 +38,11 @@ export function consentRoutes(app: FastifyInstance, ctx: OAuthContext): void {
     if (outcome.kind === "page") return sendErrorPage(reply, outcome.status, outcome.title, outcome.message);
     const issuer = ctx.issuer();
     if (outcome.kind === "redirect-error") {
-      return reply.redirect(
-        redirectWith(
-          outcome.redirectUri,
-          { error: outcome.error, error_description: outcome.description, state: outcome.state },
-          issuer,
-        ),
-        303,
-      );
+      return reply.redirect(errorRedirect(outcome.redirectUri, outcome.error, outcome.state, issuer), 303);
     }
     if (form.decision !== "approve") {
-      return reply.redirect(
-        redirectWith(
-          outcome.redirectUri,
-          { error: "access_denied", error_description: "The user denied the request.", state: outcome.state },
-          issuer,
-        ),
-        303,
-      );
+      const denied = new OAuthError("access_denied", "The user denied the request.");
+      return reply.redirect(errorRedirect(outcome.redirectUri, denied, outcome.state, issuer), 303);
     }
     const code = await issueCode(ctx.db, ctx.clock, {
       integrationId: outcome.client.id,
