@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { DEFAULT_KEY_RETENTION_DAYS } from "./contract";
 import { type Clock, systemClock } from "./domain/clock";
 import { KeyEncryptionKey, SigningKeys } from "./domain/oauth/keys";
+import { RegistryCache } from "./domain/oauth/registry-cache";
 import type { PasswordCheck } from "./domain/passwords";
 import { Registry } from "./domain/registry";
 import { bearerAuth } from "./http/auth";
@@ -83,6 +84,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     db: options.db,
     clock,
     registry,
+    registryCache: new RegistryCache(options.db),
     keys,
     issuer,
     verifyPassword: options.verifyPassword,

@@ -18,6 +18,46 @@ export interface SqlExecutor {
  */
 export type Durability = "full" | "relaxed";
 
+/**
+ * A transaction's executor: it also takes steps to run once, last, just before the commit (one per
+ * key however often it is asked), such as one bump of the registry generation however many
+ * records the transaction wrote. Last, so that a lock such a step takes is held only until the
+ * commit, and no transaction waits on another while holding it.
+ */
+export interface TransactionExecutor extends SqlExecutor {
+  beforeCommit(key: string, step: (tx: SqlExecutor) => Promise<void>): void;
+}
+
+/** Runs `step` before `ex` commits when `ex` is a transaction; at once otherwise (one statement commits by itself). */
+export async function beforeCommit(
+  ex: SqlExecutor,
+  key: string,
+  step: (tx: SqlExecutor) => Promise<void>,
+): Promise<void> {
+  if ("beforeCommit" in ex && typeof ex.beforeCommit === "function")
+    (ex as TransactionExecutor).beforeCommit(key, step);
+  else await step(ex);
+}
+
+/** A transaction's executor over `ex`, and the function that runs its before-commit steps (the driver calls it before COMMIT). */
+export function transactionExecutor(ex: SqlExecutor): {
+  tx: TransactionExecutor;
+  finish: () => Promise<void>;
+} {
+  const steps = new Map<string, (tx: SqlExecutor) => Promise<void>>();
+  const tx: TransactionExecutor = {
+    query: (sql, params) => ex.query(sql, params),
+    execute: (sql, params) => ex.execute(sql, params),
+    beforeCommit: (key, step) => {
+      if (!steps.has(key)) steps.set(key, step);
+    },
+  };
+  const finish = async () => {
+    for (const step of steps.values()) await step(ex);
+  };
+  return { tx, finish };
+}
+
 export interface Database extends SqlExecutor {
   readonly dialect: "sqlite" | "postgres";
   /** Runs fn atomically: every write in it commits together or not at all. */

@@ -151,6 +151,16 @@ export const MIGRATIONS: Migration[] = [
       "CREATE INDEX rate_limits_window_end ON rate_limits(window_end)",
     ],
   },
+  {
+    id: 4,
+    name: "registry generation",
+    statements: [
+      // One row: a number that every committed change of the registry (records, their references,
+      // client secrets, passwords) increases, in the same transaction (storage/registry-generation.ts).
+      "CREATE TABLE registry_generation (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)",
+      "INSERT INTO registry_generation (id, value) VALUES (1, 0)",
+    ],
+  },
 ];
 
 export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

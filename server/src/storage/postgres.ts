@@ -8,6 +8,7 @@ import {
   isDatabaseUnavailable,
   type Row,
   type SqlExecutor,
+  transactionExecutor,
   UniqueViolation,
 } from "./database";
 import { applyPending, MIGRATIONS_TABLE } from "./migrations";
@@ -138,7 +139,9 @@ export class PostgresDatabase implements Database {
       // The commit returns before the WAL reaches disk: atomic, but a crash of the database
       // server may drop the last such commits.
       if (options.durability === "relaxed") await client.query("SET LOCAL synchronous_commit = off");
-      const result = await fn(executor((sql, params) => client.query(named(sql, params))));
+      const { tx, finish } = transactionExecutor(executor((sql, params) => client.query(named(sql, params))));
+      const result = await fn(tx);
+      await finish();
       await client.query("COMMIT");
       return result;
     } catch (error) {

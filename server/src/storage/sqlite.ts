@@ -7,6 +7,7 @@ import {
   ForeignKeyViolation,
   type Row,
   type SqlExecutor,
+  transactionExecutor,
   UniqueViolation,
 } from "./database";
 import { applyPending, MIGRATIONS_TABLE } from "./migrations";
@@ -127,7 +128,9 @@ export class SqliteDatabase implements Database {
       try {
         this.db.exec("BEGIN IMMEDIATE");
         try {
-          const result = await fn(this.direct);
+          const { tx, finish } = transactionExecutor(this.direct);
+          const result = await fn(tx);
+          await finish();
           this.db.exec("COMMIT");
           return result;
         } catch (error) {

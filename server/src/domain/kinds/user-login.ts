@@ -31,10 +31,15 @@ export async function authenticateUser(
 }
 
 /** A user by id (e.g. the subject of a login session), with its current roles and state. */
-export async function findUser(
-  db: SqlExecutor,
-  id: string,
-): Promise<{ id: string; name: string; roles: string[]; active: boolean } | undefined> {
+/** A user as the OAuth runtime checks it on every grant and token use. */
+export interface LiveUser {
+  id: string;
+  name: string;
+  roles: string[];
+  active: boolean;
+}
+
+export async function findUser(db: SqlExecutor, id: string): Promise<LiveUser | undefined> {
   const user = await findById<User>(db, USER, id);
   return user && { id: user.id, name: user.name, roles: user.roles, active: user.active !== false };
 }

@@ -1,8 +1,6 @@
-import type { ApiAccessPolicy, AuthScope, RestApi } from "../../contract";
-import type { SqlExecutor } from "../../storage/database";
-import { listAll } from "../../storage/records/read";
-import { API_ACCESS_POLICY, AUTH_SCOPE, REST_API } from "../records/kinds";
+import type { ApiAccessPolicy, AuthScope } from "../../contract";
 import type { Client } from "./clients";
+import type { RegistryView } from "./registry-cache";
 
 /** Why a token may not reach an API; checked in this order after the token itself is valid. */
 export type AccessRule = "scope" | "token_restriction" | "role";
@@ -18,16 +16,14 @@ type Policy = Pick<
 
 /** The registry's access rules as they are now: scopes' API limits and, when needed, the policies. */
 export interface AccessRules {
-  scopes: ScopeLimits[];
-  policies: Policy[];
+  scopes: readonly ScopeLimits[];
+  policies: readonly Policy[];
 }
 
 /** Reads the rules live (policies only for a client that enforces token restriction). */
-export async function loadAccessRules(db: SqlExecutor, client: Client): Promise<AccessRules> {
-  const scopes = await listAll<AuthScope>(db, AUTH_SCOPE);
-  const policies = client.enforceTokenRestriction
-    ? await listAll<ApiAccessPolicy>(db, API_ACCESS_POLICY)
-    : [];
+export async function loadAccessRules(live: RegistryView, client: Client): Promise<AccessRules> {
+  const scopes = await live.scopes();
+  const policies = client.enforceTokenRestriction ? await live.policies() : [];
   return { scopes, policies };
 }
 
@@ -87,20 +83,20 @@ export function decide(
 
 /** One API call's decision, with the rules read live. */
 export async function decideApiAccess(
-  db: SqlExecutor,
+  live: RegistryView,
   client: Client,
   tokenScopes: readonly string[],
   apiName: string,
 ): Promise<AccessDecision> {
-  return decide(await loadAccessRules(db, client), client, tokenScopes, apiName);
+  return decide(await loadAccessRules(live, client), client, tokenScopes, apiName);
 }
 
 /** The catalog APIs a token with these scopes may reach now (roles aside): the JWT `apis` claim. */
 export async function reachableApis(
-  db: SqlExecutor,
+  live: RegistryView,
   client: Client,
   tokenScopes: readonly string[],
 ): Promise<string[]> {
-  const [rules, apis] = await Promise.all([loadAccessRules(db, client), listAll<RestApi>(db, REST_API)]);
+  const [rules, apis] = await Promise.all([loadAccessRules(live, client), live.restApis()]);
   return apis.filter((api) => decide(rules, client, tokenScopes, api.name).allowed).map((api) => api.name);
 }

@@ -1,7 +1,6 @@
 import { decodeProtectedHeader, jwtVerify } from "jose";
 import { findTokenByHash, findTokenById, revokeTokenById, type TokenRow } from "../../storage/oauth-tokens";
-import { findUser } from "../kinds/user-login";
-import { type Client, findClientById } from "./clients";
+import type { Client } from "./clients";
 import { credentialHash } from "./opaque";
 import { revokeFamily, type TokenContext } from "./tokens";
 
@@ -67,9 +66,9 @@ export async function checkToken(
   if (row.revoked_at) return { active: false, reason: "The token was revoked." };
   if (row.kind === "refresh" && row.rotated_at)
     return { active: false, reason: "The refresh token was already used." };
-  const client = await findClientById(ctx.db, row.integration_id);
+  const client = await ctx.live.clientById(row.integration_id);
   if (!client?.active) return { active: false, reason: "The token's client is inactive or gone." };
-  const user = await findUser(ctx.db, row.user_id);
+  const user = await ctx.live.user(row.user_id);
   if (!user) return { active: false, reason: "The token's user is gone." };
   if (!user.active) return { active: false, reason: "The token's user is inactive." };
   return { active: true, token: { row, client, username: user.name, roles: user.roles, claims } };

@@ -14,12 +14,15 @@ import { reachableApis } from "./access";
 import type { Client } from "./clients";
 import type { SigningKeys } from "./keys";
 import { credentialHash, randomCredential } from "./opaque";
+import type { RegistryView } from "./registry-cache";
 
 export interface TokenContext {
   db: SqlExecutor;
   clock: Clock;
   keys: SigningKeys;
   issuer: string;
+  /** The registry as of this request (clients, users, scopes, APIs, policies). */
+  live: RegistryView;
 }
 
 export interface Grant {
@@ -55,7 +58,7 @@ export async function mintTokens(ctx: TokenContext, grant: Grant): Promise<Minte
     accessToken = await new SignJWT({
       client_id: client.clientId,
       scope: grant.scope,
-      apis: await reachableApis(ctx.db, client, scopes),
+      apis: await reachableApis(ctx.live, client, scopes),
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "at+jwt" })
       .setIssuer(ctx.issuer)

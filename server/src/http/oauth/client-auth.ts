@@ -1,9 +1,10 @@
 import type { FastifyRequest } from "fastify";
-import { type Client, clientSecretMatches, findClient } from "../../domain/oauth/clients";
+import type { Client } from "../../domain/oauth/clients";
 import { OAuthError } from "../../domain/oauth/errors";
+import type { GrantContext } from "../../domain/oauth/grants";
 import { clientAuthThrottle } from "../../domain/oauth/throttle";
-import type { SqlExecutor } from "../../storage/database";
-import type { OAuthContext } from "./context";
+import type { TokenContext } from "../../domain/oauth/tokens";
+import { verifySecret } from "../../domain/secrets";
 
 function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, " "));
@@ -24,13 +25,19 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   }
 }
 
+/** Checks a confidential client's secret against its stored hash, in constant time. */
+async function secretMatches(live: TokenContext["live"], client: Client, secret: string): Promise<boolean> {
+  const hash = await live.secretHash(client.id);
+  return hash !== undefined && verifySecret(secret, hash);
+}
+
 /** The secret check proper: the client, or the refusal (each a failed authentication). */
 async function verifyClient(
-  db: SqlExecutor,
+  live: TokenContext["live"],
   clientId: string,
   secret: string | undefined,
 ): Promise<Client | OAuthError> {
-  const client = await findClient(db, clientId);
+  const client = await live.client(clientId);
   if (!client)
     return new OAuthError("invalid_client", "Unknown client or wrong secret.", {
       detail: "No integration has this client_id.",
@@ -40,7 +47,7 @@ async function verifyClient(
       return new OAuthError("invalid_client", "A public client has no secret; send only client_id.", {
         detail: `Integration ${client.id} is public and was sent a secret.`,
       });
-  } else if (secret === undefined || !(await clientSecretMatches(db, client, secret))) {
+  } else if (secret === undefined || !(await secretMatches(live, client, secret))) {
     return new OAuthError("invalid_client", "Unknown client or wrong secret.", {
       detail: `Integration ${client.id}: ${secret === undefined ? "no secret sent" : "wrong secret"}.`,
     });
@@ -56,7 +63,7 @@ async function verifyClient(
  * within the limits; once a limit is spent every attempt → 429 invalid_client with Retry-After.
  */
 export async function authenticateClient(
-  ctx: Pick<OAuthContext, "db" | "clock">,
+  ctx: Pick<GrantContext, "db" | "clock" | "live">,
   request: FastifyRequest,
   form: Record<string, string>,
 ): Promise<Client> {
@@ -78,7 +85,7 @@ export async function authenticateClient(
       "Authenticate the client: HTTP Basic, or client_id (and client_secret) in the body.",
     );
   const throttle = clientAuthThrottle(ctx.db, ctx.clock);
-  const client = await verifyClient(ctx.db, clientId, secret);
+  const client = await verifyClient(ctx.live, clientId, secret);
   // Right or wrong, a spent limit is found by the same read, so the answer's timing does not tell
   // which; a failure is then counted, atomically, before it may be told.
   let limit = await throttle.spent(clientId, request.ip);

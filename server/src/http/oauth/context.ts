@@ -1,7 +1,7 @@
 import type { Clock } from "../../domain/clock";
 import type { GrantContext } from "../../domain/oauth/grants";
 import type { SigningKeys } from "../../domain/oauth/keys";
-import type { TokenContext } from "../../domain/oauth/tokens";
+import type { RegistryCache } from "../../domain/oauth/registry-cache";
 import type { PasswordCheck } from "../../domain/passwords";
 import type { Registry } from "../../domain/registry";
 import type { Database } from "../../storage/database";
@@ -11,6 +11,8 @@ export interface OAuthContext {
   db: Database;
   clock: Clock;
   registry: Registry;
+  /** What the OAuth requests of this process have read of the registry, per generation. */
+  registryCache: RegistryCache;
   keys: SigningKeys;
   /** The issuer URL (iss), resolved per request since it may be known only after listen. */
   issuer: () => string;
@@ -18,13 +20,13 @@ export interface OAuthContext {
   verifyPassword?: PasswordCheck;
 }
 
-export function tokenContext(ctx: OAuthContext, db: TokenContext["db"] = ctx.db): TokenContext {
-  return { db, clock: ctx.clock, keys: ctx.keys, issuer: ctx.issuer() };
-}
-
-/** The same, with the database whose transactions a grant needs. */
-export function grantContext(ctx: OAuthContext): GrantContext {
-  return { ...tokenContext(ctx), db: ctx.db };
+/**
+ * What one token, introspection, revocation or API request needs: the database, the clock, the
+ * signing keys, the issuer, and the registry as of now (one read of its generation).
+ */
+export async function requestContext(ctx: OAuthContext): Promise<GrantContext> {
+  const live = await ctx.registryCache.view();
+  return { db: ctx.db, clock: ctx.clock, keys: ctx.keys, issuer: ctx.issuer(), live };
 }
 
 export function isHttps(ctx: OAuthContext): boolean {

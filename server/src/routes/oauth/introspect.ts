@@ -5,7 +5,7 @@ import type { Client } from "../../domain/oauth/clients";
 import { OAuthError } from "../../domain/oauth/errors";
 import { checkToken } from "../../domain/oauth/token-check";
 import { authenticateClient } from "../../http/oauth/client-auth";
-import { type OAuthContext, tokenContext } from "../../http/oauth/context";
+import { type OAuthContext, requestContext } from "../../http/oauth/context";
 import { oauthForm } from "../../http/oauth/forms";
 import { sendOAuthError } from "../../http/oauth/send-error";
 
@@ -20,16 +20,17 @@ export function introspectRoutes(app: FastifyInstance, ctx: OAuthContext): void 
     reply.header("cache-control", "no-store");
     try {
       const form = oauthForm(request, Object.keys(IntrospectRequestSchema.shape));
+      const tokens = await requestContext(ctx);
       let client: Client | undefined;
       const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
       if (bearer) {
         if (!(await authenticate(ctx.db, bearer[1]!)))
           throw new OAuthError("invalid_client", "The admin token is not valid.");
       } else {
-        client = await authenticateClient(ctx, request, form);
+        client = await authenticateClient(tokens, request, form);
       }
       if (!form.token) throw new OAuthError("invalid_request", "token is required.");
-      const check = await checkToken(tokenContext(ctx), form.token, "any");
+      const check = await checkToken(tokens, form.token, "any");
       if (!check.active || (client && check.token.client.id !== client.id)) return { active: false };
       const { row, client: owner, username } = check.token;
       return {

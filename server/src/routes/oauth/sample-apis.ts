@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { BUILT_IN_REST_APIS } from "../../domain/kinds/rest-apis";
 import { decideApiAccess } from "../../domain/oauth/access";
 import { checkToken } from "../../domain/oauth/token-check";
-import { type OAuthContext, tokenContext } from "../../http/oauth/context";
+import { type OAuthContext, requestContext } from "../../http/oauth/context";
 
 /** Roles the sample APIs require: reading needs one of READ_ROLES, writing one of WRITE_ROLES. */
 export const READ_ROLES = ["user", "itil", "admin"];
@@ -67,12 +67,13 @@ async function refused(
     });
     return true;
   }
-  const check = await checkToken(tokenContext(ctx), match[1]!, "access");
+  const tokens = await requestContext(ctx);
+  const check = await checkToken(tokens, match[1]!, "access");
   if (!check.active)
     return refuse(reply, { status: 401, error: "invalid_token", rule: "token", description: check.reason });
   const { token } = check;
   const scopes = token.row.scope ? token.row.scope.split(" ") : [];
-  const decision = await decideApiAccess(ctx.db, token.client, scopes, apiName);
+  const decision = await decideApiAccess(tokens.live, token.client, scopes, apiName);
   if (!decision.allowed)
     return refuse(reply, {
       status: 403,

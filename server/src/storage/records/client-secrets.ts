@@ -1,4 +1,5 @@
 import type { SqlExecutor } from "../database";
+import { registryChanged } from "../registry-generation";
 
 /** An integration's client secret, stored only as a hash and a fingerprint (one row at most). */
 export async function replaceClientSecret(
@@ -12,10 +13,12 @@ export async function replaceClientSecret(
     "INSERT INTO client_secrets (integration_id, hash, fingerprint, created_at) VALUES (?, ?, ?, ?)",
     [integrationId, secret.hash, secret.fingerprint, now],
   );
+  await registryChanged(tx);
 }
 
 export async function deleteClientSecret(tx: SqlExecutor, integrationId: string): Promise<void> {
   await tx.execute("DELETE FROM client_secrets WHERE integration_id = ?", [integrationId]);
+  await registryChanged(tx);
 }
 
 /** The stored hash of an integration's client secret, if it has one. */

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from "../database";
+import { registryChanged } from "../registry-generation";
 import { writeReferences } from "./references";
 import { marks, type RecordTable } from "./table";
 
@@ -40,7 +41,9 @@ export async function insertRecord(
     `INSERT INTO ${table.table} (${names.join(", ")}) VALUES (${marks(names.length)})${conflict}`,
     values,
   );
-  if (rowCount > 0) await writeReferences(ex, table, id, write.references);
+  if (rowCount === 0) return;
+  await writeReferences(ex, table, id, write.references);
+  await registryChanged(ex);
 }
 
 /** Replaces a record if it is still at `expectedVersion`; false when another write got there first. */
@@ -61,10 +64,12 @@ export async function updateRecord(
   );
   if (rowCount === 0) return false;
   await writeReferences(ex, table, id, write.references);
+  await registryChanged(ex);
   return true;
 }
 
 export async function deleteRecord(ex: SqlExecutor, table: RecordTable, id: string): Promise<boolean> {
   const { rowCount } = await ex.execute(`DELETE FROM ${table.table} WHERE id = ?`, [id]);
+  if (rowCount > 0) await registryChanged(ex);
   return rowCount > 0;
 }

@@ -1,4 +1,3 @@
-import { findUser } from "../../kinds/user-login";
 import { OAuthError } from "../errors";
 import type { GrantContext } from "./context";
 
@@ -11,7 +10,7 @@ export async function activeUser(
   userId: string,
   credential: "authorization code" | "refresh token",
 ): Promise<{ id: string; name: string }> {
-  const user = await findUser(ctx.db, userId);
+  const user = await ctx.live.user(userId);
   if (!user?.active)
     throw new OAuthError("invalid_grant", `The user of this ${credential} is inactive or gone.`, {
       detail: `User ${userId} is ${user ? "inactive" : "gone"}.`,
