@@ -18,73 +18,45 @@
 // BENCH_DATABASE_URL (use this PostgreSQL server), BENCH_CPU_PROF (a folder: run the servers with
 // --cpu-prof and write their profiles there; summarise them with dist/bench/cpu-profile-top.js).
 
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { isInterrupted, runMain } from "./lib/cleanup";
-import { log, machineInfo, packageVersion, RESULTS_DIR } from "./lib/common";
+import { runMain } from "./lib/cleanup";
+import { checkBuilt, packageVersion } from "./lib/common";
+import { reportHeader } from "./lib/report";
+import { benchSelected, checkNames, finishRun } from "./lib/targets";
 import { markdown, type Report, ratios } from "./management-api/report";
-import { BARE, CLI, RESULTS_FILE, SETTINGS, TARGET_KEYS, type TargetKey } from "./management-api/settings";
-import { benchTarget, type TargetResult } from "./management-api/targets";
+import { BARE, CLI, RESULTS_FILE, SETTINGS, TARGET_KEYS } from "./management-api/settings";
+import { benchTarget } from "./management-api/targets";
 
 async function main(): Promise<number> {
-  for (const key of SETTINGS.targets) {
-    if (!TARGET_KEYS.includes(key as TargetKey)) throw new Error(`unknown target "${key}" in BENCH_TARGETS`);
-  }
-  for (const workload of SETTINGS.workloads) {
-    if (workload !== "get" && workload !== "create")
-      throw new Error(`unknown workload "${workload}" in BENCH_WORKLOADS`);
-  }
-  for (const file of [CLI, BARE]) {
-    if (!existsSync(file))
-      throw new Error(`${file} is missing: build first (npx tsc -p tsconfig.build.json)`);
-  }
-  if (SETTINGS.cpuProfileDir) mkdirSync(SETTINGS.cpuProfileDir, { recursive: true });
+  checkNames(SETTINGS.targets, TARGET_KEYS, "target", "BENCH_TARGETS");
+  checkNames(SETTINGS.workloads, ["get", "create"], "workload", "BENCH_WORKLOADS");
+  checkBuilt(CLI, BARE);
 
-  const targets: TargetResult[] = [];
-  for (const key of TARGET_KEYS) {
-    if (!SETTINGS.targets.includes(key) || isInterrupted()) continue;
-    targets.push(await benchTarget(key));
-  }
+  const targets = await benchSelected(TARGET_KEYS, SETTINGS, benchTarget);
 
   const report: Report = {
-    benchmark: "management-api",
-    generatedAt: new Date().toISOString(),
-    machine: {
-      ...machineInfo(),
+    ...reportHeader("management-api", {
       fastify: packageVersion("fastify"),
       autocannon: packageVersion("autocannon"),
       pg: packageVersion("pg"),
       sqlite: process.versions.sqlite ?? "unknown",
-    },
+    }),
     settings: SETTINGS,
     targets,
     ratios: [],
     valid: false,
   };
   report.ratios = ratios(targets);
-  report.valid = targets.every((t) => !t.error && Object.values(t.runs).every((r) => r.valid));
-
-  process.stdout.write(`${markdown(report)}\n`);
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
-  log(`wrote ${RESULTS_FILE}`);
-
-  if (!report.valid) {
-    process.stdout.write("\n**INVALID RUN**: some requests failed or a target did not run.\n\n");
-    for (const target of targets) {
-      if (target.error) process.stdout.write(`- ${target.label}: ${target.error}\n`);
-      for (const run of Object.values(target.runs)) {
-        if (run.valid) continue;
-        process.stdout.write(
-          `- ${target.label} ${run.request}: non-2xx ${run.non2xx}, socket errors ${run.errors}, timeouts ${run.timeouts}, ` +
-            `warm-up non-2xx ${run.warmup.non2xx} / errors ${run.warmup.errors}; status codes ${JSON.stringify(run.statusCodes)}\n`,
-        );
-        for (const failed of run.failedResponses)
-          process.stdout.write(`    ${failed.status} ${failed.body}\n`);
-      }
-    }
-    return 1;
-  }
-  return 0;
+  return finishRun(
+    RESULTS_FILE,
+    report,
+    markdown,
+    (target) => Object.values(target.runs),
+    (target, run) => [
+      `- ${target.label} ${run.request}: non-2xx ${run.non2xx}, socket errors ${run.errors}, timeouts ${run.timeouts}, ` +
+        `warm-up non-2xx ${run.warmup.non2xx} / errors ${run.warmup.errors}; status codes ${JSON.stringify(run.statusCodes)}`,
+      ...run.failedResponses.map((failed) => `    ${failed.status} ${failed.body}`),
+    ],
+  );
 }
 
 runMain(main);

@@ -29,78 +29,47 @@
 //
 // The pieces are in bench/oauth-flows/: settings, protocol and the two drivers, phases, targets,
 // report-metrics and report (bench/README.md, "Where the code is").
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { isInterrupted, runMain } from "./lib/cleanup";
-import { log, machineInfo, packageVersion, RESULTS_DIR } from "./lib/common";
+import { runMain } from "./lib/cleanup";
+import { checkBuilt, packageVersion } from "./lib/common";
+import { reportHeader } from "./lib/report";
+import { benchSelected, checkNames, finishRun } from "./lib/targets";
 import { markdown, noisyPhases, type Report } from "./oauth-flows/report";
 import { comparisons } from "./oauth-flows/report-metrics";
-import {
-  CLI,
-  PHASES,
-  type Phase,
-  RESULTS_FILE,
-  SETTINGS,
-  TARGET_KEYS,
-  type TargetKey,
-} from "./oauth-flows/settings";
-import { benchTarget, type TargetResult } from "./oauth-flows/targets";
+import { CLI, PHASES, RESULTS_FILE, SETTINGS, TARGET_KEYS } from "./oauth-flows/settings";
+import { benchTarget } from "./oauth-flows/targets";
 
 async function main(): Promise<number> {
-  for (const key of SETTINGS.targets) {
-    if (!TARGET_KEYS.includes(key as TargetKey)) throw new Error(`unknown target "${key}" in BENCH_TARGETS`);
-  }
-  for (const phase of SETTINGS.phases) {
-    if (!PHASES.includes(phase as Phase)) throw new Error(`unknown phase "${phase}" in BENCH_PHASES`);
-  }
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -p tsconfig.build.json)`);
+  checkNames(SETTINGS.targets, TARGET_KEYS, "target", "BENCH_TARGETS");
+  checkNames(SETTINGS.phases, PHASES, "phase", "BENCH_PHASES");
+  checkBuilt(CLI);
   if (SETTINGS.targets.includes("oidc-provider") && packageVersion("oidc-provider") === "unknown") {
     throw new Error("oidc-provider is not installed: npm install (it is a dev dependency)");
   }
-  if (SETTINGS.cpuProfileDir) mkdirSync(SETTINGS.cpuProfileDir, { recursive: true });
 
-  const targets: TargetResult[] = [];
-  for (const key of TARGET_KEYS) {
-    if (!SETTINGS.targets.includes(key) || isInterrupted()) continue;
-    targets.push(await benchTarget(key));
-  }
+  const targets = await benchSelected(TARGET_KEYS, SETTINGS, benchTarget);
 
   const report: Report = {
-    benchmark: "oauth-flows",
-    generatedAt: new Date().toISOString(),
-    machine: {
-      ...machineInfo(),
+    ...reportHeader("oauth-flows", {
       undici: packageVersion("undici"),
       autocannon: packageVersion("autocannon"),
       oidcProvider: packageVersion("oidc-provider"),
-    },
+    }),
     settings: SETTINGS,
     targets,
     comparisons: comparisons(targets),
     noisyPhases: noisyPhases(targets),
     valid: false,
   };
-  report.valid = targets.every((t) => !t.error && Object.values(t.phases).every((p) => p.valid));
-
-  process.stdout.write(`${markdown(report)}\n`);
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
-  log(`wrote ${RESULTS_FILE}`);
-
-  if (!report.valid) {
-    process.stdout.write("\n**INVALID RUN**: some requests failed or a target did not run.\n\n");
-    for (const target of targets) {
-      if (target.error) process.stdout.write(`- ${target.label}: ${target.error}\n`);
-      for (const phase of Object.values(target.phases)) {
-        if (phase.valid) continue;
-        process.stdout.write(
-          `- ${target.label} ${phase.phase}: ${phase.failures} failure(s), ${phase.operations} operation(s)\n`,
-        );
-        for (const error of phase.errors) process.stdout.write(`    ${error}\n`);
-      }
-    }
-    return 1;
-  }
-  return 0;
+  return finishRun(
+    RESULTS_FILE,
+    report,
+    markdown,
+    (target) => Object.values(target.phases),
+    (target, phase) => [
+      `- ${target.label} ${phase.phase}: ${phase.failures} failure(s), ${phase.operations} operation(s)`,
+      ...phase.errors.map((error) => `    ${error}`),
+    ],
+  );
 }
 
 runMain(main);

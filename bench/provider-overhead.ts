@@ -22,10 +22,10 @@
 // Environment: BENCH_OPS (operations per kind and phase, default 300), BENCH_WARMUP_OPS (unreported
 // operations per kind before measuring, default 20).
 
-import { mkdirSync, writeFileSync } from "node:fs";
 import * as provider from "../provider/src/dynamic";
 import { isInterrupted, runMain } from "./lib/cleanup";
-import { log, machineInfo, messageOf, packageVersion, RESULTS_DIR } from "./lib/common";
+import { messageOf, packageVersion } from "./lib/common";
+import { reportHeader, writeReport } from "./lib/report";
 import { startSqliteServer } from "./lib/sqlite-server";
 import { BareClient } from "./provider-overhead/bare-client";
 import type { KindResult } from "./provider-overhead/figures";
@@ -60,13 +60,10 @@ async function main(): Promise<number> {
   }
 
   const report: Report = {
-    benchmark: "provider-overhead",
-    generatedAt: new Date().toISOString(),
-    machine: {
-      ...machineInfo(),
+    ...reportHeader("provider-overhead", {
       undici: packageVersion("undici"),
       sqlite: process.versions.sqlite ?? "unknown",
-    },
+    }),
     settings: {
       ...SETTINGS,
       readGoal: READ_GOAL,
@@ -76,10 +73,7 @@ async function main(): Promise<number> {
     valid: kinds.length === KIND_NAMES.length && kinds.every((k) => !k.error),
   };
 
-  process.stdout.write(`${markdown(report)}\n`);
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
-  log(`wrote ${RESULTS_FILE}`);
+  writeReport(RESULTS_FILE, report, markdown);
 
   if (!report.valid) {
     process.stdout.write("\n**INVALID RUN**: some requests failed or a kind did not run.\n\n");

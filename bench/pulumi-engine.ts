@@ -24,12 +24,13 @@
 // Environment: BENCH_COUNT (resources per stack, default 100), BENCH_ROUNDS (default 3),
 // BENCH_PARALLEL (`--parallel` of every operation; unset: the engine's default, the same for all).
 
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { PulumiStack } from "../scripts/pulumi/stack";
 import { isInterrupted, onCleanup, runMain } from "./lib/cleanup";
-import { log, machineInfo, messageOf, packageVersion, RESULTS_DIR } from "./lib/common";
+import { log, messageOf, packageVersion } from "./lib/common";
+import { reportHeader, writeReport } from "./lib/report";
 import { startSqliteServer } from "./lib/sqlite-server";
 import { type PhaseSample, summarize } from "./pulumi-engine/figures";
 import { markdown, noisyOperations, pulumiVersion, type Report } from "./pulumi-engine/report";
@@ -86,14 +87,11 @@ async function main(): Promise<number> {
 
   const complete = !error && samples.length === SETTINGS.rounds * 2 * PHASES.length;
   const report: Report = {
-    benchmark: "pulumi-engine",
-    generatedAt: new Date().toISOString(),
-    machine: {
-      ...machineInfo(),
+    ...reportHeader("pulumi-engine", {
       pulumiCli: await pulumiVersion(),
       pulumiSdk: packageVersion("@pulumi/pulumi"),
       sqlite: process.versions.sqlite ?? "unknown",
-    },
+    }),
     settings: {
       count: SETTINGS.count,
       rounds: SETTINGS.rounds,
@@ -115,10 +113,7 @@ async function main(): Promise<number> {
     ...(error ? { error } : {}),
   };
 
-  process.stdout.write(`${markdown(report)}\n`);
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
-  log(`wrote ${RESULTS_FILE}`);
+  writeReport(RESULTS_FILE, report, markdown);
 
   if (!report.valid) {
     process.stdout.write(`\n**INVALID RUN**: ${error ?? "not every operation ran"}\n`);

@@ -13,7 +13,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CommandResult, offlineEnv, REPO_ROOT, run } from "../scripts/pulumi/cli";
-import { PulumiStack } from "../scripts/pulumi/stack";
+import type { PulumiStack } from "../scripts/pulumi/stack";
 import { createAdminToken } from "../server/test/helpers/built-server";
 import { World } from "./helpers/world";
 
@@ -53,13 +53,7 @@ beforeAll(async () => {
   world = await World.start("ci-jobs");
   viewer = await createAdminToken(world.server, "drift-job", "viewer");
   reportDir = join(world.dir, "reports");
-  stack = new PulumiStack({
-    dir: join(world.dir, "basic"),
-    program: "examples/basic/index.ts",
-    projectName: "examples-basic",
-    env: { INBOUND_OAUTH_ADMIN_TOKEN: world.server.adminToken },
-  });
-  await stack.configure({ "inbound-oauth:endpoint": { value: world.server.base } });
+  stack = await world.stack("basic", "examples/basic/index.ts", { projectName: "examples-basic" });
   const up = await stack.up();
   if (!up.ok) throw new Error(`up failed: ${up.error}`);
   createdSecret = String(up.outputs?.clientSecret?.value);

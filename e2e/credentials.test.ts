@@ -16,7 +16,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CommandResult, offlineEnv, REPO_ROOT, run } from "../scripts/pulumi/cli";
-import { PulumiStack } from "../scripts/pulumi/stack";
+import type { PulumiStack } from "../scripts/pulumi/stack";
 import { createAdminToken, revokeAdminToken } from "../server/test/helpers/built-server";
 import { World } from "./helpers/world";
 
@@ -56,16 +56,11 @@ beforeAll(async () => {
   deployer = await createAdminToken(world.server, "pulumi-deployer", "oauth_admin");
   viewer = await createAdminToken(world.server, "drift-job", "viewer");
   reportDir = join(world.dir, "reports");
-  stack = new PulumiStack({
-    dir: join(world.dir, "basic"),
-    program: "examples/basic/index.ts",
+  // As an earlier version advised: the deployer's token in the stack config.
+  stack = await world.stack("basic", "examples/basic/index.ts", {
     projectName: "examples-basic",
     env: { INBOUND_OAUTH_ADMIN_TOKEN: deployer },
-  });
-  // As an earlier version advised: the deployer's token in the stack config.
-  await stack.configure({
-    "inbound-oauth:endpoint": { value: world.server.base },
-    "inbound-oauth:adminToken": { value: deployer, secret: true },
+    config: { "inbound-oauth:adminToken": { value: deployer, secret: true } },
   });
   const up = await stack.up();
   if (!up.ok) throw new Error(`up failed: ${up.error}`);

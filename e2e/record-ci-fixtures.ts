@@ -14,7 +14,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT, run } from "../scripts/pulumi/cli";
-import { PulumiStack } from "../scripts/pulumi/stack";
 import { createAdminToken } from "../server/test/helpers/built-server";
 import { World } from "./helpers/world";
 
@@ -76,16 +75,9 @@ it("records the engine output of examples/ci's fixtures", async () => {
     mkdirSync(FIXTURES, { recursive: true });
     const viewer = await createAdminToken(world.server, "ci-fixtures-viewer", "viewer");
     forbidden.push(viewer);
-    const env = { INBOUND_OAUTH_ADMIN_TOKEN: world.server.adminToken };
 
     // examples/basic: the previews of a pull request.
-    const basic = new PulumiStack({
-      dir: join(world.dir, "basic"),
-      program: "examples/basic/index.ts",
-      projectName: "examples-basic",
-      env,
-    });
-    await basic.configure({ "inbound-oauth:endpoint": { value: world.server.base } });
+    const basic = await world.stack("basic", "examples/basic/index.ts", { projectName: "examples-basic" });
     document("preview-create.json", (await basic.preview({ diff: true, json: true })).json);
     const up = await basic.up();
     if (!up.ok) throw new Error(`up failed: ${up.error}`);
@@ -105,13 +97,9 @@ it("records the engine output of examples/ci's fixtures", async () => {
     document("preview-delete.json", (await basic.preview({ diff: true, json: true })).json);
 
     // examples/token-restriction: drift of every kind, as the scheduled job sees it.
-    const restricted = new PulumiStack({
-      dir: join(world.dir, "token-restriction"),
-      program: "examples/token-restriction/index.ts",
+    const restricted = await world.stack("token-restriction", "examples/token-restriction/index.ts", {
       projectName: "examples-token-restriction",
-      env,
     });
-    await restricted.configure({ "inbound-oauth:endpoint": { value: world.server.base } });
     const upRestricted = await restricted.up();
     if (!upRestricted.ok) throw new Error(`up failed: ${upRestricted.error}`);
     forbidden.push(String(upRestricted.outputs?.clientSecret?.value));

@@ -1,6 +1,6 @@
 // Small helpers the benchmarks share: settings from the environment, logging, free ports, child
 // commands, package versions and Markdown tables.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { join, resolve } from "node:path";
 
@@ -12,6 +12,14 @@ export const HOST = "127.0.0.1";
 /** The repository root (this file runs from dist/bench/lib). */
 export const REPO = resolve(__dirname, "..", "..", "..");
 export const RESULTS_DIR = join(REPO, "bench", "results");
+
+/** Throws for a file of the build (dist/) that is not there. */
+export function checkBuilt(...files: string[]): void {
+  for (const file of files) {
+    if (!existsSync(file))
+      throw new Error(`${file} is missing: build first (npx tsc -p tsconfig.build.json)`);
+  }
+}
 
 export function numberFromEnv(name: string, fallback: number, integer: boolean): number {
   const raw = process.env[name];

@@ -11,6 +11,16 @@ export interface DatabaseInfo {
   settings: Record<string, string>;
 }
 
+/** A report's cell for the database: its description, then its settings (but the note) as k=v. */
+export function databaseCell(database: DatabaseInfo | undefined): string {
+  if (!database) return "—";
+  const settings = Object.entries(database.settings)
+    .filter(([k]) => k !== "note")
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+  return `${database.description}${Object.keys(database.settings).length ? "; " : ""}${settings}`;
+}
+
 /**
  * Runs fn with a fresh database for the server: a SQLite file in a temp folder, or a database on
  * a throwaway (or BENCH_DATABASE_URL) PostgreSQL; removes it afterwards, also on Ctrl-C.

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import { join } from "node:path";
 import { onCleanup } from "./cleanup";
-import { REPO } from "./common";
+import { checkBuilt, REPO } from "./common";
 import { type ServerProcess, startServer } from "./server-process";
 
 const CLI = join(REPO, "dist", "server", "src", "cli.js");
@@ -19,7 +19,7 @@ export interface SqliteServer {
 
 /** Starts it (`serve --log-level warn`, ready on /readyz); `label` names its temporary folder. */
 export async function startSqliteServer(label: string): Promise<SqliteServer> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -p tsconfig.build.json)`);
+  checkBuilt(CLI);
   const dir = mkdtempSync(join(os.tmpdir(), `inbound-oauth-bench-${label}-`));
   const removeDir = onCleanup(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
   const tokenFile = join(dir, "admin-token");

@@ -1,5 +1,7 @@
 // The management API bench's report: the Markdown tables and ratios.
 import { mib, table } from "../lib/common";
+import { databaseCell } from "../lib/database-target";
+import { type Machine, reportHead } from "../lib/report";
 import type { SETTINGS, TargetKey, Workload } from "./settings";
 import { type TargetResult, wanted } from "./targets";
 
@@ -84,28 +86,19 @@ export function markdown(report: Report): string {
   );
   const servers = table(
     ["Target", "Peak RSS (VmHWM)", "Database"],
-    report.targets.map((t) => [
-      t.label,
-      mib(t.peakRssBytes),
-      t.database
-        ? `${t.database.description}; ${Object.entries(t.database.settings)
-            .filter(([k]) => k !== "note")
-            .map(([k, v]) => `${k}=${v}`)
-            .join(", ")}`
-        : "—",
-    ]),
+    report.targets.map((t) => [t.label, mib(t.peakRssBytes), databaseCell(t.database)]),
     new Set([1]),
   );
   const m = report.machine;
   const s = report.settings;
   return [
-    "## Management API benchmark",
-    "",
-    `Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.kernel}; Node ${m.node}; ` +
+    ...reportHead(
+      "Management API benchmark",
+      m,
       `fastify ${m.fastify}, autocannon ${m.autocannon}, pg ${m.pg}, SQLite ${m.sqlite}`,
-    `Settings: ${s.connections} connections, pipelining ${s.pipelining}, ${s.warmupSeconds} s warm-up + ` +
-      `${s.durationSeconds} s measured per run; load generator in the parent process, each server a child process`,
-    "",
+      `${s.connections} connections, pipelining ${s.pipelining}, ${s.warmupSeconds} s warm-up + ` +
+        `${s.durationSeconds} s measured per run; load generator in the parent process, each server a child process`,
+    ),
     main,
     "",
     "× bare: this row's req/s ÷ the bare Fastify route's req/s for the same workload (GET one ÷ GET /bare, " +
@@ -122,17 +115,7 @@ export function markdown(report: Report): string {
 export interface Report {
   benchmark: "management-api";
   generatedAt: string;
-  machine: {
-    nproc: number;
-    cpuModel: string;
-    memoryGiB: number;
-    kernel: string;
-    node: string;
-    fastify: string;
-    autocannon: string;
-    pg: string;
-    sqlite: string;
-  };
+  machine: Machine & { fastify: string; autocannon: string; pg: string; sqlite: string };
   settings: typeof SETTINGS;
   targets: TargetResult[];
   ratios: Ratio[];

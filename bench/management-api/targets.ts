@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { onCleanup } from "../lib/cleanup";
-import { log, messageOf } from "../lib/common";
-import { withBenchDatabase } from "../lib/database-target";
+import { messageOf } from "../lib/common";
 import { startServer } from "../lib/server-process";
+import { runTarget } from "../lib/targets";
 import { measure, type RunResult } from "./load";
 import { BARE, CLI, SETTINGS, type TargetKey, type Workload } from "./settings";
 
@@ -128,21 +128,9 @@ export async function benchRealServer(
 
 export async function benchTarget(key: TargetKey): Promise<TargetResult> {
   const result: TargetResult = { key, label: TARGET_LABELS[key], runs: {} };
-  try {
-    if (key === "bare") {
-      await benchBare(result);
-    } else {
-      await withBenchDatabase(
-        key === "sqlite" ? "sqlite" : "postgres",
-        (info) => {
-          result.database = info;
-        },
-        (location) => benchRealServer(key === "sqlite" ? "sqlite" : "postgres", location, result),
-      );
-    }
-  } catch (error) {
-    result.error = messageOf(error);
-    log(`${key} failed: ${result.error}`);
-  }
-  return result;
+  return runTarget(
+    result,
+    () => benchBare(result),
+    (db, location) => benchRealServer(db, location, result),
+  );
 }

@@ -1,5 +1,7 @@
 // The Markdown report: the main table, the notes, the per-phase details and the servers.
-import { type machineInfo, mib, table } from "../lib/common";
+import { mib, table } from "../lib/common";
+import { databaseCell } from "../lib/database-target";
+import { type Machine, reportHead } from "../lib/report";
 import { type Comparison, cell, METRICS } from "./report-metrics";
 import { PHASE_LABELS, PHASES, type Phase, type SETTINGS } from "./settings";
 import type { TargetResult } from "./targets";
@@ -114,14 +116,7 @@ export function markdown(report: Report): string {
     report.targets.map((t) => [
       t.label,
       t.software,
-      t.database
-        ? `${t.database.description}${Object.keys(t.database.settings).length ? "; " : ""}${Object.entries(
-            t.database.settings,
-          )
-            .filter(([k]) => k !== "note")
-            .map(([k, v]) => `${k}=${v}`)
-            .join(", ")}`
-        : "—",
+      databaseCell(t.database),
       t.tokens?.accessToken ?? "—",
       t.tokens?.idToken ?? "—",
       mib(t.peakRssBytes),
@@ -131,14 +126,14 @@ export function markdown(report: Report): string {
   const m = report.machine;
   const s = report.settings;
   return [
-    "## OAuth flows benchmark: our server next to oidc-provider",
-    "",
-    `Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.kernel}; Node ${m.node}; ` +
+    ...reportHead(
+      "OAuth flows benchmark: our server next to oidc-provider",
+      m,
       `undici ${m.undici}, autocannon ${m.autocannon}`,
-    `Settings: ${s.concurrency} concurrent workers (undici, a cookie jar each) or autocannon connections; ` +
-      `${s.warmupSeconds} s warm-up + ${s.durationSeconds} s measured per phase; code exchanges in batches of ` +
-      `${s.exchangeBatch}; load generator in the parent process, each server a child process`,
-    "",
+      `${s.concurrency} concurrent workers (undici, a cookie jar each) or autocannon connections; ` +
+        `${s.warmupSeconds} s warm-up + ${s.durationSeconds} s measured per phase; code exchanges in batches of ` +
+        `${s.exchangeBatch}; load generator in the parent process, each server a child process`,
+    ),
     main,
     "",
     ...NOTES.map((note) => `- ${note}`),
@@ -182,7 +177,7 @@ export function noisyPhases(targets: TargetResult[]): string[] {
 export interface Report {
   benchmark: "oauth-flows";
   generatedAt: string;
-  machine: ReturnType<typeof machineInfo> & { undici: string; autocannon: string; oidcProvider: string };
+  machine: Machine & { undici: string; autocannon: string; oidcProvider: string };
   settings: typeof SETTINGS;
   targets: TargetResult[];
   comparisons: Comparison[];

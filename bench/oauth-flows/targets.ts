@@ -6,11 +6,11 @@ import os from "node:os";
 import { join } from "node:path";
 import { isInterrupted, onCleanup } from "../lib/cleanup";
 import { log, messageOf, packageVersion } from "../lib/common";
-import { withBenchDatabase } from "../lib/database-target";
 import { CookieJar, HttpClient } from "../lib/http";
 import { postgresCpuSeconds } from "../lib/postgres";
 import { peakRssBytes } from "../lib/procfs";
 import { type ServerProcess, startServer } from "../lib/server-process";
+import { runTarget } from "../lib/targets";
 import { oidcProviderDriver } from "./oidc-provider-driver";
 import { ourDriver } from "./our-driver";
 import {
@@ -174,6 +174,11 @@ export async function benchOurServer(
 }
 
 export async function benchOidcProvider(result: TargetResult): Promise<void> {
+  result.database = {
+    kind: "memory",
+    description: "oidc-provider's in-memory adapter (an LRU of 1000 to 2000 entries, in the server process)",
+    settings: {},
+  };
   const clientId = "bench-client";
   const clientSecret = base64url(randomBytes(32));
   const server = await startServer(
@@ -216,27 +221,9 @@ export async function benchTarget(key: TargetKey): Promise<TargetResult> {
     phases: {},
     skipped: {},
   };
-  try {
-    if (key === "oidc-provider") {
-      result.database = {
-        kind: "memory",
-        description:
-          "oidc-provider's in-memory adapter (an LRU of 1000 to 2000 entries, in the server process)",
-        settings: {},
-      };
-      await benchOidcProvider(result);
-    } else {
-      await withBenchDatabase(
-        key === "sqlite" ? "sqlite" : "postgres",
-        (info) => {
-          result.database = info;
-        },
-        (location) => benchOurServer(key === "sqlite" ? "sqlite" : "postgres", location, result),
-      );
-    }
-  } catch (error) {
-    result.error = messageOf(error);
-    log(`${key} failed: ${result.error}`);
-  }
-  return result;
+  return runTarget(
+    result,
+    () => benchOidcProvider(result),
+    (db, location) => benchOurServer(db, location, result),
+  );
 }

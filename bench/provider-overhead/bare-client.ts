@@ -29,31 +29,33 @@ export class BareClient {
   }
 
   /** POST of a JSON body; the answer's text when it is 201. */
-  async post(path: string, body: Record<string, unknown>, idempotencyKey: string): Promise<string> {
-    const response = await request(`${this.endpoint}${path}`, {
-      method: "POST",
-      headers: this.headers({ "content-type": "application/json", "idempotency-key": idempotencyKey }),
-      body: JSON.stringify(body),
-      dispatcher: this.pool,
-      headersTimeout: DEFAULT_TIMEOUT_MS,
-      bodyTimeout: DEFAULT_TIMEOUT_MS,
-    });
-    const text = await response.body.text();
-    if (response.statusCode !== 201) throw new Error(`POST ${path} answered ${response.statusCode}: ${text}`);
-    return text;
+  post(path: string, body: Record<string, unknown>, idempotencyKey: string): Promise<string> {
+    const headers = this.headers({ "content-type": "application/json", "idempotency-key": idempotencyKey });
+    return this.send("POST", path, 201, { headers, body: JSON.stringify(body) });
   }
 
   /** GET; the answer's text when it is 200. */
-  async get(path: string): Promise<string> {
+  get(path: string): Promise<string> {
+    return this.send("GET", path, 200, { headers: this.headers({}) });
+  }
+
+  /** The request on the pool with the provider's timeouts; its answer's text when the status is expected. */
+  private async send(
+    method: "GET" | "POST",
+    path: string,
+    expected: number,
+    message: { headers: Record<string, string>; body?: string },
+  ): Promise<string> {
     const response = await request(`${this.endpoint}${path}`, {
-      method: "GET",
-      headers: this.headers({}),
+      method,
+      ...message,
       dispatcher: this.pool,
       headersTimeout: DEFAULT_TIMEOUT_MS,
       bodyTimeout: DEFAULT_TIMEOUT_MS,
     });
     const text = await response.body.text();
-    if (response.statusCode !== 200) throw new Error(`GET ${path} answered ${response.statusCode}: ${text}`);
+    if (response.statusCode !== expected)
+      throw new Error(`${method} ${path} answered ${response.statusCode}: ${text}`);
     return text;
   }
 

@@ -56,6 +56,21 @@ export interface Created {
   inputs: Record<string, unknown>;
 }
 
+/** Both operations, the first one first for an even i, the other one first for an odd i. */
+async function inTurn(
+  i: number,
+  first: () => Promise<unknown>,
+  second: () => Promise<unknown>,
+): Promise<void> {
+  if (i % 2 === 0) {
+    await first();
+    await second();
+  } else {
+    await second();
+    await first();
+  }
+}
+
 /**
  * `count` provider creates alternating with `count` bare POSTs, then reads of the provider's
  * records alternating with bare GETs of the same records, then diffs; samples go into `into` unless
@@ -86,13 +101,11 @@ export async function runKind(
   };
   const postOne = (i: number) => timed(into?.post, () => bare.post(path, bareBodies[i]!, keys[i]!));
   for (let i = 0; i < count && !isInterrupted(); i++) {
-    if (i % 2 === 0) {
-      await createOne(i);
-      await postOne(i);
-    } else {
-      await postOne(i);
-      await createOne(i);
-    }
+    await inTurn(
+      i,
+      () => createOne(i),
+      () => postOne(i),
+    );
   }
 
   const readOne = async ({ id, outs }: Created) => {
@@ -102,13 +115,11 @@ export async function runKind(
   const getOne = ({ id }: Created) => timed(into?.get, () => bare.get(`${path}/${encodeURIComponent(id)}`));
   for (const [i, record] of created.entries()) {
     if (isInterrupted()) break;
-    if (i % 2 === 0) {
-      await readOne(record);
-      await getOne(record);
-    } else {
-      await getOne(record);
-      await readOne(record);
-    }
+    await inTurn(
+      i,
+      () => readOne(record),
+      () => getOne(record),
+    );
   }
 
   // Pulumi's diff of an unchanged resource: the state (the create's outputs) against the checked inputs.

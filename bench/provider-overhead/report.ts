@@ -1,12 +1,13 @@
 // The provider bench's report: the Markdown tables and the goal.
-import { type machineInfo, table } from "../lib/common";
+import { table } from "../lib/common";
+import { type Machine, reportHead } from "../lib/report";
 import type { Comparison, KindResult, Stats } from "./figures";
 import { READ_GOAL, type SETTINGS } from "./settings";
 
 export interface Report {
   benchmark: "provider-overhead";
   generatedAt: string;
-  machine: ReturnType<typeof machineInfo> & { undici: string; sqlite: string };
+  machine: Machine & { undici: string; sqlite: string };
   settings: typeof SETTINGS & { readGoal: number; server: string };
   kinds: KindResult[];
   valid: boolean;
@@ -69,14 +70,14 @@ export function markdown(report: Report): string {
   );
   const m = report.machine;
   return [
-    "## Provider overhead benchmark",
-    "",
-    `Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.kernel}; Node ${m.node}; ` +
+    ...reportHead(
+      "Provider overhead benchmark",
+      m,
       `undici ${m.undici}, SQLite ${m.sqlite}`,
-    `Settings: ${report.settings.operations} sequential operations per kind and operation, after ` +
-      `${report.settings.warmupOperations} of warm-up; ${report.settings.server}; the provider and the bare ` +
-      "client in this process, alternating",
-    "",
+      `${report.settings.operations} sequential operations per kind and operation, after ` +
+        `${report.settings.warmupOperations} of warm-up; ${report.settings.server}; the provider and the bare ` +
+        "client in this process, alternating",
+    ),
     main,
     "",
     "Wall time per operation, one at a time. × bare: the provider's figure ÷ the bare undici request's " +

@@ -1,7 +1,8 @@
 // The engine bench's report: the Markdown tables, noisy operations and the Pulumi CLI version.
 import { join } from "node:path";
 import { PULUMI_BIN, run as runCommand } from "../../scripts/pulumi/cli";
-import { type machineInfo, REPO, table } from "../lib/common";
+import { REPO, table } from "../lib/common";
+import { type Machine, reportHead } from "../lib/report";
 import type { PhaseSample, PhaseSummary } from "./figures";
 import { GOAL, type Phase, type Side } from "./settings";
 
@@ -19,7 +20,7 @@ export function noisyOperations(samples: PhaseSample[]): string[] {
 export interface Report {
   benchmark: "pulumi-engine";
   generatedAt: string;
-  machine: ReturnType<typeof machineInfo> & { pulumiCli: string; pulumiSdk: string; sqlite: string };
+  machine: Machine & { pulumiCli: string; pulumiSdk: string; sqlite: string };
   settings: {
     count: number;
     rounds: number;
@@ -81,13 +82,13 @@ export function markdown(report: Report): string {
   const m = report.machine;
   const st = report.settings;
   return [
-    "## Pulumi engine benchmark",
-    "",
-    `Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.kernel}; Node ${m.node}; ` +
+    ...reportHead(
+      "Pulumi engine benchmark",
+      m,
       `Pulumi CLI ${m.pulumiCli}, @pulumi/pulumi ${m.pulumiSdk}, SQLite ${m.sqlite}`,
-    `Settings: ${st.count} resources per stack, ${st.rounds} rounds (the two stacks alternate, which goes ` +
-      `first alternates too); --parallel ${st.parallel}; ${st.server}`,
-    "",
+      `${st.count} resources per stack, ${st.rounds} rounds (the two stacks alternate, which goes ` +
+        `first alternates too); --parallel ${st.parallel}; ${st.server}`,
+    ),
     main,
     "",
     "Medians over the rounds of each operation's wall time. integrations: " +

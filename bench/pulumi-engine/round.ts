@@ -55,27 +55,18 @@ export async function runSide(
     if (held !== count) throw failed("up", `the server holds ${held} integrations, expected ${count}`);
   }
 
-  log(`round ${roundNumber}: ${side} refresh (${count} reads)`);
-  const refresh = await timedPhase(server, at("refresh"), () =>
-    stack.cli(["refresh", "--yes", ...parallelArgs]),
-  );
-  if (refresh.value.code !== 0)
-    throw failed("refresh", `exit ${refresh.value.code}\n${refresh.value.stderr}`);
-  const unchanged = summaryCount(refresh.value.stdout, "unchanged");
-  if (unchanged !== count + 1)
-    throw failed("refresh", `expected ${count + 1} unchanged, got:\n${refresh.value.stdout.slice(-800)}`);
-  samples.push(refresh.sample);
-
-  log(`round ${roundNumber}: ${side} destroy (${count} deletes)`);
-  const destroy = await timedPhase(server, at("destroy"), () =>
-    stack.cli(["destroy", "--yes", ...parallelArgs]),
-  );
-  if (destroy.value.code !== 0)
-    throw failed("destroy", `exit ${destroy.value.code}\n${destroy.value.stderr}`);
-  const deleted = summaryCount(destroy.value.stdout, "deleted");
-  if (deleted !== count + 1)
-    throw failed("destroy", `expected ${count + 1} deleted, got:\n${destroy.value.stdout.slice(-800)}`);
-  samples.push(destroy.sample);
+  // The plain CLI's refresh and destroy: the exit code, then the count its summary reports.
+  const cliPhase = async (phase: "refresh" | "destroy", what: string, word: string) => {
+    log(`round ${roundNumber}: ${side} ${phase} (${count} ${what})`);
+    const run = await timedPhase(server, at(phase), () => stack.cli([phase, "--yes", ...parallelArgs]));
+    if (run.value.code !== 0) throw failed(phase, `exit ${run.value.code}\n${run.value.stderr}`);
+    const counted = summaryCount(run.value.stdout, word);
+    if (counted !== count + 1)
+      throw failed(phase, `expected ${count + 1} ${word}, got:\n${run.value.stdout.slice(-800)}`);
+    samples.push(run.sample);
+  };
+  await cliPhase("refresh", "reads", "unchanged");
+  await cliPhase("destroy", "deletes", "deleted");
   if (side === "integrations") {
     const held = await integrationCount(server, token);
     if (held !== 0) throw failed("destroy", `the server still holds ${held} integrations`);

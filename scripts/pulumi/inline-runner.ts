@@ -95,27 +95,25 @@ export async function runOperation(request: RunRequest): Promise<RunResult> {
     ...(options.replace ? { replace: options.replace } : {}),
   };
   const withJson = (stdout: string) => (options.json ? { json: JSON.parse(stdout) as unknown } : {});
+  // A finished operation: the CLI's output and the steps per operation of the engine's summary.
+  const finished = (result: { stdout: string; stderr: string }, changes: unknown) => ({
+    ok: true,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    changes: changes as Record<string, number>,
+  });
   try {
     switch (request.op) {
       case "init":
         return { ok: true, stdout: "", stderr: "" };
       case "preview": {
         const result = await stack.preview(planning);
-        return {
-          ok: true,
-          stdout: result.stdout,
-          stderr: result.stderr,
-          changes: result.changeSummary as Record<string, number>,
-          ...withJson(result.stdout),
-        };
+        return { ...finished(result, result.changeSummary), ...withJson(result.stdout) };
       }
       case "up": {
         const result = await stack.up(planning);
         return {
-          ok: true,
-          stdout: result.stdout,
-          stderr: result.stderr,
-          changes: (result.summary.resourceChanges ?? {}) as Record<string, number>,
+          ...finished(result, result.summary.resourceChanges ?? {}),
           outputs: Object.fromEntries(
             Object.entries(result.outputs).map(([key, { value, secret }]) => [key, { value, secret }]),
           ),
@@ -123,21 +121,11 @@ export async function runOperation(request: RunRequest): Promise<RunResult> {
       }
       case "refresh": {
         const result = await stack.refresh({ ...common, expectNoChanges: options.expectNoChanges ?? false });
-        return {
-          ok: true,
-          stdout: result.stdout,
-          stderr: result.stderr,
-          changes: (result.summary.resourceChanges ?? {}) as Record<string, number>,
-        };
+        return finished(result, result.summary.resourceChanges ?? {});
       }
       case "destroy": {
         const result = await stack.destroy({ ...common });
-        return {
-          ok: true,
-          stdout: result.stdout,
-          stderr: result.stderr,
-          changes: (result.summary.resourceChanges ?? {}) as Record<string, number>,
-        };
+        return finished(result, result.summary.resourceChanges ?? {});
       }
     }
   } catch (error) {

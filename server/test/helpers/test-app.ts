@@ -9,6 +9,7 @@ import { createAdminToken } from "../../src/domain/admin-tokens";
 import { type Clock, systemClock } from "../../src/domain/clock";
 import type { SigningKeys } from "../../src/domain/oauth/keys";
 import type { PasswordCheck } from "../../src/domain/passwords";
+import type { LogLevel } from "../../src/logger";
 import type { Database } from "../../src/storage/database";
 import { PostgresDatabase } from "../../src/storage/postgres";
 import { SqliteDatabase } from "../../src/storage/sqlite";
@@ -75,6 +76,8 @@ export async function startTestApp(
     store?: TestStore;
     /** The login page's password check (default: scrypt); wrap it to count or pace evaluations. */
     verifyPassword?: PasswordCheck;
+    /** The app's log, at this level into this stream (default: silent). */
+    log?: { level: LogLevel; stream: NodeJS.WritableStream };
   } = {},
 ): Promise<TestApp> {
   const store = options.store ?? (await openTestStore(kind, options.clock));
@@ -82,7 +85,8 @@ export async function startTestApp(
   const app = buildApp({
     db: store.db,
     clock: options.clock,
-    logLevel: "silent",
+    logLevel: options.log?.level ?? "silent",
+    logStream: options.log?.stream,
     keys,
     verifyPassword: options.verifyPassword,
   });

@@ -2,20 +2,14 @@
 // code (client, redirect URI, 60 s), exactly-once redemption even under a race, revocation of the
 // tokens of a reused code (RFC 6749 §4.1.2), the no-store headers (§5.1), and the tokens' lifespans.
 // (Client authentication: token-client-auth.test.ts.)
-import type { LightMyRequestResponse } from "fastify";
 import { credentialHash } from "../../../src/domain/oauth/opaque";
 import {
   authOf,
   basicHeader,
-  type CookieJar,
   callApi,
-  codeRequest,
   createIntegration,
-  createUser,
   exchange,
   introspection,
-  login,
-  obtainCode,
   pkce,
   REDIRECT_URL,
   redeem,
@@ -25,16 +19,13 @@ import {
   testClock,
 } from "../../helpers/oauth-flow";
 import { DATABASES, startTestApp, type TestApp } from "../../helpers/test-app";
-
-const OPAQUE = /^[A-Za-z0-9_-]{43}$/;
-
-function expectOAuthError(res: LightMyRequestResponse, status: number, error: string) {
-  expect({ status: res.statusCode, error: res.json().error }).toEqual({ status, error });
-  expect(Object.keys(res.json()).sort()).toEqual(["error", "error_description"]);
-  expect(res.headers["cache-control"]).toBe("no-store");
-  expect(res.headers.pragma).toBe("no-cache");
-  if (status === 401) expect(res.headers["www-authenticate"]).toBe('Basic realm="inbound-oauth"');
-}
+import {
+  type CodeFor,
+  codeGrant,
+  expectOAuthError,
+  expectTokens,
+  signInWithClients,
+} from "../../helpers/token-endpoint";
 
 describe.each(DATABASES)("the token endpoint, authorization_code grant, on %s", (kind) => {
   const clock = testClock();
@@ -42,60 +33,45 @@ describe.each(DATABASES)("the token endpoint, authorization_code grant, on %s", 
   let web: TestClient;
   let other: TestClient;
   let spa: TestClient;
-  let jar: CookieJar;
+  let codeFor: CodeFor;
 
   beforeAll(async () => {
     t = await startTestApp(kind, { clock });
-    web = await createIntegration(t, "Web app");
-    other = await createIntegration(t, "Other app");
-    spa = await createIntegration(t, "SPA", { publicClient: true });
-    const alice = await createUser(t, "alice", { roles: ["itil"] });
-    jar = await login(t, alice.name, alice.password, codeRequest(web));
+    ({
+      clients: { web, other, spa },
+      codeFor,
+    } = await signInWithClients(t, {
+      web: ["Web app"],
+      other: ["Other app"],
+      spa: ["SPA", { publicClient: true }],
+    }));
   });
   afterAll(async () => t.close());
-
-  const codeFor = async (client: TestClient, extra: Record<string, string | undefined> = {}) =>
-    (await obtainCode(t, codeRequest(client, extra), jar)).code;
-  const grant = (code: string, extra: Record<string, string | undefined> = {}) => ({
-    grant_type: "authorization_code",
-    code,
-    ...extra,
-  });
-
-  const expectTokens = (res: LightMyRequestResponse, expiresIn = 1800) => {
-    expect(res.statusCode).toBe(200);
-    expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
-    expect(res.headers["cache-control"]).toBe("no-store");
-    expect(res.headers.pragma).toBe("no-cache");
-    expect(res.json()).toEqual({
-      access_token: expect.stringMatching(OPAQUE),
-      token_type: "Bearer",
-      expires_in: expiresIn,
-      refresh_token: expect.stringMatching(OPAQUE),
-      scope: "",
-    });
-  };
 
   test("a wrong code_verifier → invalid_grant", async () => {
     const { params } = pkce();
     const code = await codeFor(spa, params);
-    const res = await exchange(t, grant(code, { code_verifier: pkce().verifier }), authOf(spa));
+    const res = await exchange(t, codeGrant(code, { code_verifier: pkce().verifier }), authOf(spa));
     expectOAuthError(res, 400, "invalid_grant");
     expectOAuthError(
-      await exchange(t, grant(code, { code_verifier: "short" }), authOf(spa)),
+      await exchange(t, codeGrant(code, { code_verifier: "short" }), authOf(spa)),
       400,
       "invalid_grant",
     );
   });
 
   test("a code_verifier for a code issued without code_challenge → invalid_grant", async () => {
-    const res = await exchange(t, grant(await codeFor(web), { code_verifier: pkce().verifier }), authOf(web));
+    const res = await exchange(
+      t,
+      codeGrant(await codeFor(web), { code_verifier: pkce().verifier }),
+      authOf(web),
+    );
     expectOAuthError(res, 400, "invalid_grant");
   });
 
   test("a missing code_verifier when the authorization request had a code_challenge → invalid_grant", async () => {
     const code = await codeFor(web, pkce().params);
-    expectOAuthError(await exchange(t, grant(code), authOf(web)), 400, "invalid_grant");
+    expectOAuthError(await exchange(t, codeGrant(code), authOf(web)), 400, "invalid_grant");
   });
 
   test("code reuse → invalid_grant, and the tokens of the first redemption are revoked", async () => {
@@ -103,7 +79,7 @@ describe.each(DATABASES)("the token endpoint, authorization_code grant, on %s", 
     const first = await redeem(t, web, code);
     expect((await callApi(t, first.access_token)).statusCode).toBe(200);
 
-    expectOAuthError(await exchange(t, grant(code), authOf(web)), 400, "invalid_grant");
+    expectOAuthError(await exchange(t, codeGrant(code), authOf(web)), 400, "invalid_grant");
     expect(await introspection(t, first.access_token)).toEqual({ active: false });
     expect(await introspection(t, first.refresh_token)).toEqual({ active: false });
     const api = await callApi(t, first.access_token);
@@ -119,7 +95,7 @@ describe.each(DATABASES)("the token endpoint, authorization_code grant, on %s", 
   test("20 concurrent redemptions of one code → exactly one 200 and 19 × invalid_grant", async () => {
     const code = await codeFor(web);
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () => exchange(t, grant(code), authOf(web))),
+      Array.from({ length: 20 }, () => exchange(t, codeGrant(code), authOf(web))),
     );
     expect(responses.filter((r) => r.statusCode === 200)).toHaveLength(1);
     const refused = responses.filter((r) => r.statusCode !== 200);
@@ -144,19 +120,19 @@ describe.each(DATABASES)("the token endpoint, authorization_code grant, on %s", 
     const fresh = await codeFor(web);
     const stale = await codeFor(web);
     clock.advance(59);
-    expectTokens(await exchange(t, grant(fresh), authOf(web)));
+    expectTokens(await exchange(t, codeGrant(fresh), authOf(web)));
     clock.advance(2);
-    const res = await exchange(t, grant(stale), authOf(web));
+    const res = await exchange(t, codeGrant(stale), authOf(web));
     expectOAuthError(res, 400, "invalid_grant");
     expect(res.json().error_description).toBe("The authorization code expired.");
   });
 
   test("a code bound to another client → invalid_grant (and its own client can still redeem it)", async () => {
     const code = await codeFor(web);
-    const res = await exchange(t, grant(code), authOf(other));
+    const res = await exchange(t, codeGrant(code), authOf(other));
     expectOAuthError(res, 400, "invalid_grant");
     expect(res.json().error_description).toBe("The authorization code was issued to another client.");
-    expectTokens(await exchange(t, grant(code), authOf(web)));
+    expectTokens(await exchange(t, codeGrant(code), authOf(web)));
   });
 
   test("a redirect_uri in the token request other than the authorization request's → invalid_grant", async () => {
@@ -164,16 +140,16 @@ describe.each(DATABASES)("the token endpoint, authorization_code grant, on %s", 
     const client = await createIntegration(t, "Two redirects", { redirectUrls: [REDIRECT_URL, second] });
     const explicit = await codeFor(client, { redirect_uri: second });
     expectOAuthError(
-      await exchange(t, grant(explicit, { redirect_uri: REDIRECT_URL }), authOf(client)),
+      await exchange(t, codeGrant(explicit, { redirect_uri: REDIRECT_URL }), authOf(client)),
       400,
       "invalid_grant",
     );
-    expectOAuthError(await exchange(t, grant(explicit), authOf(client)), 400, "invalid_grant");
-    expectTokens(await exchange(t, grant(explicit, { redirect_uri: second }), authOf(client)));
+    expectOAuthError(await exchange(t, codeGrant(explicit), authOf(client)), 400, "invalid_grant");
+    expectTokens(await exchange(t, codeGrant(explicit, { redirect_uri: second }), authOf(client)));
 
     const implicit = await codeFor(client);
     expectOAuthError(
-      await exchange(t, grant(implicit, { redirect_uri: second }), authOf(client)),
+      await exchange(t, codeGrant(implicit, { redirect_uri: second }), authOf(client)),
       400,
       "invalid_grant",
     );
@@ -181,9 +157,9 @@ describe.each(DATABASES)("the token endpoint, authorization_code grant, on %s", 
 
   test("every token response, success or error, has Cache-Control: no-store and Pragma: no-cache", async () => {
     const responses = [
-      await exchange(t, grant(await codeFor(web)), authOf(web)),
-      await exchange(t, grant("no-such-code"), authOf(web)),
-      await exchange(t, grant("no-such-code"), {
+      await exchange(t, codeGrant(await codeFor(web)), authOf(web)),
+      await exchange(t, codeGrant("no-such-code"), authOf(web)),
+      await exchange(t, codeGrant("no-such-code"), {
         method: "basic",
         clientId: web.clientId,
         secret: "wrong".repeat(8),

@@ -2,20 +2,11 @@
 // and its public description only; the debug detail that tells apart causes sharing one description
 // (a malformed verifier from a wrong one, an unknown client from a wrong secret) goes to the log,
 // never to the client, and no log line holds a code, refresh token, verifier or secret.
-import { Writable } from "node:stream";
 import type { LightMyRequestResponse } from "fastify";
-import { buildApp } from "../../../src/app";
-import { createAdminToken } from "../../../src/domain/admin-tokens";
 import {
   authOf,
   type ClientAuth,
-  type CookieJar,
-  codeRequest,
-  createIntegration,
-  createUser,
   exchange,
-  login,
-  obtainCode,
   pkce,
   REDIRECT_URL,
   redeem,
@@ -23,34 +14,8 @@ import {
   type TestClient,
   testClock,
 } from "../../helpers/oauth-flow";
-import { DATABASES, openTestStore, type TestApp } from "../../helpers/test-app";
-
-/** The test app of test-app.ts, logging at info into `lines` (parsed JSON). */
-async function startLoggedApp(kind: (typeof DATABASES)[number], clock: ReturnType<typeof testClock>) {
-  const lines: Record<string, unknown>[] = [];
-  const logStream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  const store = await openTestStore(kind, clock);
-  const app = buildApp({ db: store.db, clock, logLevel: "info", logStream });
-  await app.ready();
-  const admin = (await createAdminToken(store.db, "test-admin", "admin", clock.now().toISOString())).token;
-  const t = {
-    app,
-    store,
-    tokens: { admin },
-    call: ({ as: _as, headers, ...rest }) =>
-      app.inject({ ...rest, headers: { authorization: `Bearer ${admin}`, ...headers } }),
-    close: async () => {
-      await app.close();
-      await store.dispose();
-    },
-  } as TestApp;
-  return { t, lines };
-}
+import { DATABASES, startTestApp, type TestApp } from "../../helpers/test-app";
+import { type CodeFor, logLines, signInWithClients } from "../../helpers/token-endpoint";
 
 describe.each(DATABASES)("token endpoint refusals on %s", (kind) => {
   const clock = testClock();
@@ -58,23 +23,26 @@ describe.each(DATABASES)("token endpoint refusals on %s", (kind) => {
   let lines: Record<string, unknown>[];
   let web: TestClient;
   let other: TestClient;
-  let jar: CookieJar;
+  let codeFor: CodeFor;
   /** Every credential the test handles, none of which may reach a log line. */
   const credentials: string[] = [];
 
   beforeAll(async () => {
-    ({ t, lines } = await startLoggedApp(kind, clock));
-    web = await createIntegration(t, "Web app", { authScopes: [] });
-    other = await createIntegration(t, "Other app");
-    credentials.push(web.clientSecret!, other.clientSecret!);
-    const alice = await createUser(t, "alice", { roles: ["itil"] });
-    credentials.push(alice.password);
-    jar = await login(t, alice.name, alice.password, codeRequest(web));
+    const log = logLines();
+    lines = log.lines;
+    t = await startTestApp(kind, { clock, log: { level: "info", stream: log.stream } });
+    const signedIn = await signInWithClients(t, {
+      web: ["Web app", { authScopes: [] }],
+      other: ["Other app"],
+    });
+    ({ web, other } = signedIn.clients);
+    codeFor = signedIn.codeFor;
+    credentials.push(web.clientSecret!, other.clientSecret!, signedIn.alice.password);
   });
   afterAll(async () => t.close());
 
   const code = async (extra: Record<string, string> = {}) => {
-    const issued = (await obtainCode(t, codeRequest(web, extra), jar)).code;
+    const issued = await codeFor(web, extra);
     credentials.push(issued);
     return issued;
   };
