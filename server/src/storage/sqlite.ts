@@ -7,12 +7,12 @@ import {
   ForeignKeyViolation,
   type Row,
   type SqlExecutor,
-  transactionExecutor,
   UniqueViolation,
 } from "./database";
 import { applyPending, MIGRATIONS_TABLE } from "./migrations";
 import { Mutex } from "./mutex";
 import { assertPrivate, ensurePrivateDir, ensurePrivateFile } from "./private-files";
+import { GroupCommit } from "./sqlite-group-commit";
 
 // Extended result codes: https://sqlite.org/rescode.html
 const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
@@ -68,6 +68,7 @@ export class SqliteDatabase implements Database {
   private readonly db: DatabaseSync;
   private readonly lock = new Mutex();
   private readonly direct: SqlExecutor;
+  private readonly groupCommit: GroupCommit;
   /** Prepared statements by SQL text: preparing is most of the cost of a small query. */
   private readonly statements = new Map<string, StatementSync>();
 
@@ -82,6 +83,13 @@ export class SqliteDatabase implements Database {
       query: async <T extends Row>(sql: string, params: readonly unknown[] = []) => this.all<T>(sql, params),
       execute: async (sql: string, params: readonly unknown[] = []) => this.run(sql, params),
     };
+    this.groupCommit = new GroupCommit({
+      exec: (sql) => this.db.exec(sql),
+      isTransaction: () => this.db.isTransaction,
+      direct: this.direct,
+      translate,
+      locked: (work) => this.lock.run(work),
+    });
   }
 
   private prepared(sql: string): StatementSync {
@@ -119,28 +127,9 @@ export class SqliteDatabase implements Database {
     return this.lock.run(() => this.run(sql, params));
   }
 
+  /** Runs fn atomically, committed together with the transactions waiting beside it (./sqlite-group-commit.ts). */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: { durability?: Durability } = {}): Promise<T> {
-    return this.lock.run(async () => {
-      // In WAL mode, synchronous=NORMAL skips the fsync at commit: still atomic and safe from a
-      // process crash, but a power loss may drop the last commits.
-      const relaxed = options.durability === "relaxed";
-      if (relaxed) this.db.exec("PRAGMA synchronous = NORMAL");
-      try {
-        this.db.exec("BEGIN IMMEDIATE");
-        try {
-          const { tx, finish } = transactionExecutor(this.direct);
-          const result = await fn(tx);
-          await finish();
-          this.db.exec("COMMIT");
-          return result;
-        } catch (error) {
-          if (this.db.isTransaction) this.db.exec("ROLLBACK");
-          throw translate(error);
-        }
-      } finally {
-        if (relaxed) this.db.exec("PRAGMA synchronous = FULL");
-      }
-    });
+    return this.groupCommit.run(fn, options.durability ?? "full");
   }
 
   async migrate(): Promise<void> {
