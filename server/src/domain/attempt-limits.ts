@@ -2,7 +2,7 @@ import type { Database } from "../storage/database";
 import {
   type Counter,
   clearAttempts,
-  readAttempts,
+  readAttemptsOf,
   releaseAttempt,
   reserveAttempt,
 } from "../storage/rate-limits";
@@ -72,10 +72,15 @@ export class AttemptLimiter {
   async spent(keys: readonly { key: string; limit: Limit }[]): Promise<Reservation> {
     const now = this.clock.now();
     let wait = 0;
+    const attempts = await readAttemptsOf(
+      this.db,
+      keys.map(({ key }) => key),
+      now,
+    );
     for (const { key, limit } of keys) {
-      const { hits, windowEnd } = await readAttempts(this.db, key, now);
-      if (hits >= limit.attempts && windowEnd)
-        wait = Math.max(wait, Math.ceil((Date.parse(windowEnd) - now.getTime()) / 1000), 1);
+      const counted = attempts.get(key);
+      if (counted && counted.hits >= limit.attempts)
+        wait = Math.max(wait, Math.ceil((Date.parse(counted.windowEnd) - now.getTime()) / 1000), 1);
     }
     return wait > 0 ? { allowed: false, retryAfter: wait } : { allowed: true, counters: [] };
   }

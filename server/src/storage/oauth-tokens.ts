@@ -30,11 +30,13 @@ export interface NewToken {
   expiresAt: string;
 }
 
-export async function insertToken(db: SqlExecutor, token: NewToken): Promise<void> {
+/** Stores a grant's new tokens in one statement (an access and a refresh token: one round trip). */
+export async function insertTokens(db: SqlExecutor, tokens: readonly NewToken[]): Promise<void> {
+  if (tokens.length === 0) return;
   await db.execute(
     `INSERT INTO oauth_tokens (id, kind, token_hash, integration_id, user_id, scope, family_id, created_at, expires_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
+     VALUES ${tokens.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+    tokens.flatMap((token) => [
       token.id,
       token.kind,
       token.hash,
@@ -44,7 +46,7 @@ export async function insertToken(db: SqlExecutor, token: NewToken): Promise<voi
       token.familyId,
       token.createdAt,
       token.expiresAt,
-    ],
+    ]),
   );
 }
 

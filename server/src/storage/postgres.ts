@@ -135,10 +135,11 @@ export class PostgresDatabase implements Database {
     }
     let broken: Error | undefined;
     try {
-      await client.query("BEGIN");
-      // The commit returns before the WAL reaches disk: atomic, but a crash of the database
-      // server may drop the last such commits.
-      if (options.durability === "relaxed") await client.query("SET LOCAL synchronous_commit = off");
+      // Relaxed: the commit returns before the WAL reaches disk: atomic, but a crash of the database
+      // server may drop the last such commits. One round trip either way (a simple query may hold two statements).
+      await client.query(
+        options.durability === "relaxed" ? "BEGIN; SET LOCAL synchronous_commit = off" : "BEGIN",
+      );
       const { tx, finish } = transactionExecutor(executor((sql, params) => client.query(named(sql, params))));
       const result = await fn(tx);
       await finish();

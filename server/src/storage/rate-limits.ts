@@ -62,10 +62,19 @@ export async function readAttempts(
   key: string,
   now: Date,
 ): Promise<{ hits: number; windowEnd?: string }> {
-  const rows = await db.query<{ hits: number | string; window_end: string }>(
-    "SELECT hits, window_end FROM rate_limits WHERE bucket = ? AND window_end > ?",
-    [key, now.toISOString()],
+  return (await readAttemptsOf(db, [key], now)).get(key) ?? { hits: 0 };
+}
+
+/** The same for several keys in one query: only the keys with attempts in a running window are in the map. */
+export async function readAttemptsOf(
+  db: SqlExecutor,
+  keys: readonly string[],
+  now: Date,
+): Promise<Map<string, { hits: number; windowEnd: string }>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.query<{ bucket: string; hits: number | string; window_end: string }>(
+    `SELECT bucket, hits, window_end FROM rate_limits WHERE bucket IN (${keys.map(() => "?").join(", ")}) AND window_end > ?`,
+    [...keys, now.toISOString()],
   );
-  const row = rows[0];
-  return row ? { hits: Number(row.hits), windowEnd: row.window_end } : { hits: 0 };
+  return new Map(rows.map((row) => [row.bucket, { hits: Number(row.hits), windowEnd: row.window_end }]));
 }

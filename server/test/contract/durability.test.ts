@@ -36,6 +36,18 @@ describe.each(DATABASES)("relaxed durability on %s", (kind) => {
     );
   });
 
+  test("a relaxed transaction runs with the relaxed setting (NORMAL on SQLite, synchronous_commit off on PostgreSQL)", async () => {
+    const setting = await store.db.transaction(
+      async (tx) =>
+        kind === "sqlite"
+          ? (await tx.query<{ synchronous: number }>("PRAGMA synchronous"))[0]?.synchronous
+          : (await tx.query<{ synchronous_commit: string }>("SHOW synchronous_commit"))[0]
+              ?.synchronous_commit,
+      { durability: "relaxed" },
+    );
+    expect(setting).toBe(kind === "sqlite" ? 1 : "off");
+  });
+
   test("the relaxed setting does not outlive its transaction: later commits are fully durable", async () => {
     await store.db.transaction(async () => {}, { durability: "relaxed" });
     if (kind === "sqlite") {

@@ -3,7 +3,7 @@ import type { TokenResponse } from "../../contract";
 import type { SqlExecutor } from "../../storage/database";
 import {
   findTokenByHash,
-  insertToken,
+  insertTokens,
   markTokenRotated,
   revokeTokenFamily,
   type TokenRow,
@@ -98,8 +98,9 @@ export async function mintTokens(ctx: TokenContext, grant: Grant): Promise<Minte
 /** Records minted tokens (in the transaction that consumed the code or refresh token). */
 export async function storeTokens(db: SqlExecutor, minted: MintedTokens): Promise<TokenResponse> {
   const { grant, now } = minted;
-  for (const row of minted.rows) {
-    await insertToken(db, {
+  await insertTokens(
+    db,
+    minted.rows.map((row) => ({
       ...row,
       integrationId: grant.client.id,
       userId: grant.user.id,
@@ -107,8 +108,8 @@ export async function storeTokens(db: SqlExecutor, minted: MintedTokens): Promis
       familyId: grant.familyId,
       createdAt: now.toISOString(),
       expiresAt: row.expires.toISOString(),
-    });
-  }
+    })),
+  );
   return minted.response;
 }
 
