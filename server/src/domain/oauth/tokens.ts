@@ -1,4 +1,3 @@
-import { SignJWT } from "jose";
 import type { TokenResponse } from "../../contract";
 import type { SqlExecutor } from "../../storage/database";
 import {
@@ -12,6 +11,7 @@ import type { Clock } from "../clock";
 import { uuidv7 } from "../ids";
 import { reachableApis } from "./access";
 import type { Client } from "./clients";
+import { signEs256 } from "./jwt";
 import type { SigningKeys } from "./keys";
 import { credentialHash, randomCredential } from "./opaque";
 import type { RegistryView } from "./registry-cache";
@@ -55,19 +55,22 @@ export async function mintTokens(ctx: TokenContext, grant: Grant): Promise<Minte
   if (client.tokenFormat === "JWT") {
     const key = await ctx.keys.active();
     const scopes = grant.scope ? grant.scope.split(" ") : [];
-    accessToken = await new SignJWT({
-      client_id: client.clientId,
-      scope: grant.scope,
-      apis: await reachableApis(ctx.live, client, scopes),
-    })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "at+jwt" })
-      .setIssuer(ctx.issuer)
-      .setSubject(grant.user.name)
-      .setAudience(ctx.issuer)
-      .setIssuedAt(seconds(now))
-      .setExpirationTime(seconds(accessExpires))
-      .setJti(id)
-      .sign(key.privateKey);
+    // RFC 9068: a JWT access token, typ at+jwt.
+    accessToken = signEs256(
+      { kid: key.kid, typ: "at+jwt" },
+      {
+        client_id: client.clientId,
+        scope: grant.scope,
+        apis: await reachableApis(ctx.live, client, scopes),
+        iss: ctx.issuer,
+        sub: grant.user.name,
+        aud: ctx.issuer,
+        iat: seconds(now),
+        exp: seconds(accessExpires),
+        jti: id,
+      },
+      key.privateKey,
+    );
   } else {
     accessToken = randomCredential();
     accessHash = credentialHash(accessToken);
