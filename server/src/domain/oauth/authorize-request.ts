@@ -1,11 +1,9 @@
-import type { AuthScope, OAuthErrorCode } from "../../contract";
+import type { OAuthErrorCode } from "../../contract";
 import { CodeChallengeSchema } from "../../contract";
-import type { SqlExecutor } from "../../storage/database";
-import { listRecords } from "../../storage/records/read";
-import { AUTH_SCOPE } from "../records/kinds";
-import { type Client, findClient } from "./clients";
+import type { Client } from "./clients";
 import { OAuthError } from "./errors";
 import { matchRedirectUri } from "./redirects";
+import type { RegistryView } from "./registry-cache";
 
 /** The parameters of an authorization request that the login and consent steps carry along. */
 export { AUTHORIZE_PARAMS } from "../../contract";
@@ -31,7 +29,7 @@ export type AuthorizeOutcome =
  * URI first (failures are shown, never redirected), then everything else (failures redirected).
  */
 export async function checkAuthorizeRequest(
-  db: SqlExecutor,
+  live: RegistryView,
   params: Record<string, string>,
   repeated: string | undefined,
 ): Promise<AuthorizeOutcome> {
@@ -54,7 +52,7 @@ export async function checkAuthorizeRequest(
       "Missing client_id",
       "The request does not say which application is asking (client_id).",
     );
-  const client = await findClient(db, params.client_id);
+  const client = await live.client(params.client_id);
   if (!client) return page(400, "Unknown application", "No application is registered with this client_id.");
   let redirectUri: string;
   if (params.redirect_uri !== undefined) {
@@ -121,11 +119,11 @@ export async function checkAuthorizeRequest(
       `The application may not request ${unknown.join(", ")}; it may request: ${client.authScopes.join(" ") || "no scopes"}.`,
     );
   }
-  const scopes: { name: string; description: string }[] = [];
-  for (const name of requested) {
-    const { records } = await listRecords<AuthScope>(db, AUTH_SCOPE, { filters: { name }, limit: 1 });
-    scopes.push({ name, description: records[0]?.description ?? "" });
-  }
+  const known = await live.scopes();
+  const scopes = requested.map((name) => ({
+    name,
+    description: known.find((scope) => scope.name === name)?.description ?? "",
+  }));
   return {
     kind: "valid",
     client,

@@ -18,7 +18,7 @@ import { sendLoginPage } from "../../http/oauth/pages/login-page";
 export function authorizeRoutes(app: FastifyInstance, ctx: OAuthContext): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const { params, repeated } = singleValued(request.query, AUTHORIZE_PARAMS);
-    const outcome = await checkAuthorizeRequest(ctx.db, params, repeated);
+    const outcome = await checkAuthorizeRequest(await ctx.registryCache.view(), params, repeated);
     if (outcome.kind === "page") return sendErrorPage(reply, outcome.status, outcome.title, outcome.message);
     if (outcome.kind === "redirect-error") {
       const target = errorRedirect(outcome.redirectUri, outcome.error, outcome.state, ctx.issuer());

@@ -34,7 +34,7 @@ export function consentRoutes(app: FastifyInstance, ctx: OAuthContext): void {
         "Your session ended. Go back to the application and start again.",
       );
     const params = singleValued(request.body, AUTHORIZE_PARAMS).params;
-    const outcome = await checkAuthorizeRequest(ctx.db, params, repeated);
+    const outcome = await checkAuthorizeRequest(await ctx.registryCache.view(), params, repeated);
     if (outcome.kind === "page") return sendErrorPage(reply, outcome.status, outcome.title, outcome.message);
     const issuer = ctx.issuer();
     if (outcome.kind === "redirect-error") {
