@@ -55,7 +55,9 @@ export class GroupCommit {
     try {
       exec("BEGIN IMMEDIATE");
       settled = [];
-      for (const item of batch) settled.push(await this.runOne(item));
+      // Alone in its batch, a transaction needs no savepoint: its failure rolls back the whole.
+      if (batch.length === 1) settled.push({ ok: true, value: await this.runAlone(batch[0] as Queued) });
+      else for (const item of batch) settled.push(await this.runOne(item));
       exec("COMMIT");
     } catch (error) {
       if (this.connection.isTransaction()) exec("ROLLBACK");
@@ -70,6 +72,13 @@ export class GroupCommit {
       if (outcome.ok) item.resolve(outcome.value);
       else item.reject(outcome.error);
     });
+  }
+
+  private async runAlone(item: Queued): Promise<unknown> {
+    const { tx, finish } = transactionExecutor(this.connection.direct);
+    const value = await item.fn(tx);
+    await finish();
+    return value;
   }
 
   /** One transaction of the batch, in its savepoint. A failure that ended the whole SQLite transaction (an I/O error, a full disk) fails the batch. */
