@@ -5,7 +5,8 @@ import { integrationBehaviour } from "./kinds/integrations";
 import { restApiBehaviour } from "./kinds/rest-apis";
 import { apiAccessPolicyBehaviour, authScopeBehaviour } from "./kinds/simple";
 import { userBehaviour } from "./kinds/users";
-import type { KindBehaviour } from "./records/behaviour";
+import type { KindBehaviour, RecordMeta } from "./records/behaviour";
+import { Lookup, PerGeneration } from "./records/generation-cache";
 import { KIND_SPECS } from "./records/kinds";
 import { RecordService } from "./records/service";
 
@@ -37,12 +38,15 @@ export class Registry {
     readonly clock: Clock,
   ) {
     const now = () => clock.now().toISOString();
+    // GET-one reads, kept while the registry generation stays (every kind's service shares them).
+    const reads = new PerGeneration(db, () => new Lookup<RecordMeta | undefined>());
     const service = (kind: ManifestKind) =>
       new RecordService(
         db,
         KIND_SPECS[kind],
         BEHAVIOURS[kind](now) as KindBehaviour<never, never, unknown>,
         clock,
+        reads,
       );
     this.services = Object.fromEntries(
       RESOURCE_MANIFESTS.map(({ kind }) => [kind, service(kind)]),

@@ -8,6 +8,7 @@ import { uuidv7 } from "../ids";
 import type { KindBehaviour, Outcome, RecordMeta } from "./behaviour";
 import { auditDelete, commitCreate, commitUpdate, loadAt, type WriteContext } from "./commit";
 import { decodeCursor, encodeCursor } from "./cursor";
+import type { Lookup, PerGeneration } from "./generation-cache";
 import type { KindSpec } from "./kinds";
 import { guarded, notFound, refuseReferenced, refuseTaken } from "./refusals";
 import { type RecordWriteRequest, responseOf, type WriteResult } from "./write";
@@ -26,10 +27,16 @@ export class RecordService<I extends { name: string }, R extends RecordMeta, P =
     readonly spec: KindSpec,
     private readonly behaviour: KindBehaviour<I, R, P>,
     private readonly clock: Clock,
+    /** Reads by id kept per registry generation (shared by the kinds' services); none: every read goes to the database. */
+    private readonly reads?: PerGeneration<Lookup<RecordMeta | undefined>>,
   ) {}
 
+  /** A record by id, as of this moment's registry generation (frozen: it may be shared). */
   async get(id: string): Promise<R> {
-    const record = await findById<R>(this.db, this.spec, id);
+    const read = () => findById<R>(this.db, this.spec, id);
+    const record = this.reads
+      ? ((await (await this.reads.current()).get(`${this.spec.table}:${id}`, read)) as R | undefined)
+      : await read();
     if (!record) throw notFound(this.spec, id);
     return record;
   }

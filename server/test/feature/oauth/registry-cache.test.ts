@@ -8,6 +8,7 @@
  * change too, so each cache holds what the change makes stale.
  */
 import fc from "fast-check";
+import { buildApp } from "../../../src/app";
 import { findUser } from "../../../src/domain/kinds/user-login";
 import { findClient, findClientById } from "../../../src/domain/oauth/clients";
 import { RegistryCache, type RegistryView } from "../../../src/domain/oauth/registry-cache";
@@ -164,5 +165,57 @@ describe.each(DATABASES)("registry cache on %s", (kind) => {
       }),
       { numRuns: 12 },
     );
+  }, 120_000);
+
+  test("GET one through either of two servers shows the last write made through either", async () => {
+    const second = buildApp({ db: other, logLevel: "silent" });
+    await second.ready();
+    const servers = [t.app, second];
+    const get = async (server: number, id: string) =>
+      (
+        await servers[server]!.inject({
+          method: "GET",
+          url: `/api/v1/auth-scopes/${id}`,
+          headers: { authorization: `Bearer ${t.tokens.admin}` },
+        })
+      ).json() as { description: string; version: number };
+    try {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({ server: two, description: fc.string({ maxLength: 20 }), reads: fc.array(two) }),
+            {
+              minLength: 1,
+              maxLength: 8,
+            },
+          ),
+          async (writes) => {
+            run += 1;
+            const scope = await createScope(t, `get-${run}`);
+            await get(0, scope.id);
+            await get(1, scope.id);
+            for (const write of writes) {
+              const current = await get(write.server, scope.id);
+              const res = await servers[write.server]!.inject({
+                method: "PUT",
+                url: `/api/v1/auth-scopes/${scope.id}`,
+                headers: { authorization: `Bearer ${t.tokens.admin}`, "if-match": `"${current.version}"` },
+                payload: { name: scope.name, description: write.description, limitAuthorizationToApis: [] },
+              });
+              expect(res.statusCode).toBe(200);
+              for (const server of [0, 1, ...write.reads])
+                expect(await get(server, scope.id)).toMatchObject({
+                  description: write.description,
+                  version: current.version + 1,
+                });
+            }
+          },
+        ),
+        { numRuns: 15 },
+      );
+    } finally {
+      await second.close();
+    }
   }, 120_000);
 });

@@ -1,0 +1,58 @@
+import type { SqlExecutor } from "../../storage/database";
+import { readRegistryGeneration } from "../../storage/registry-generation";
+
+/** How many answers one lookup of one generation keeps before it starts over (bounds memory). */
+const MOST_ENTRIES = 10_000;
+
+/** Freezes a value read from the database and all it holds: cached values are shared by concurrent requests. */
+export function frozen<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) frozen(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** One lookup's answers by key, frozen; a failed read is forgotten, so the next request reads again. */
+export class Lookup<T> {
+  private readonly answers = new Map<string, Promise<T>>();
+
+  get(key: string, read: () => Promise<T>): Promise<T> {
+    let answer = this.answers.get(key);
+    if (!answer) {
+      if (this.answers.size >= MOST_ENTRIES) this.answers.clear();
+      answer = read().then(frozen);
+      answer.catch(() => this.answers.delete(key));
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+}
+
+/**
+ * A value made afresh for each registry generation (storage/registry-generation.ts): current()
+ * reads the generation (one small query) and returns the value made for it, so what a value keeps
+ * (lookups of records) is dropped as soon as any process commits a registry change, and the next
+ * request reads again: as if every request read the records themselves.
+ *
+ * A value is never newer in name than in content: it is made after the generation was read, so
+ * what it reads is of that generation or later; a later generation then gets a new value. A
+ * generation older than the current one (a slow read on another pooled connection) gets a value of
+ * its own that is not kept.
+ */
+export class PerGeneration<V> {
+  private kept: { generation: number; value: V } | undefined;
+
+  constructor(
+    private readonly db: SqlExecutor,
+    private readonly make: () => V,
+  ) {}
+
+  async current(): Promise<V> {
+    const generation = await readRegistryGeneration(this.db);
+    if (this.kept?.generation === generation) return this.kept.value;
+    const value = this.make();
+    if (!this.kept || generation > this.kept.generation) this.kept = { generation, value };
+    return value;
+  }
+}
