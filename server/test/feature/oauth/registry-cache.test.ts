@@ -5,7 +5,9 @@
  * deleted and created again), made through one server instance's API, a view taken afterwards by
  * that instance's cache and by a second cache on its own connection to the same database (another
  * server process) equals what the database holds, read directly. Views are taken before every
- * change too, so each cache holds what the change makes stale.
+ * change too, so each cache holds what the change makes stale. The management API's GET-one,
+ * which keeps records by id per generation too, shows through either of two servers the last
+ * write made through either.
  */
 import fc from "fast-check";
 import { buildApp } from "../../../src/app";
