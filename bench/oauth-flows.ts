@@ -30,13 +30,14 @@
 // The pieces are in bench/oauth-flows/: settings, protocol and the two drivers, phases, targets,
 // report-metrics and report (bench/README.md, "Where the code is").
 import { runMain } from "./lib/cleanup";
-import { checkBuilt, packageVersion } from "./lib/common";
+import { checkBuilt, log, packageVersion } from "./lib/common";
 import { reportHeader } from "./lib/report";
 import { benchSelected, checkNames, finishRun } from "./lib/targets";
+import { issueTableRows } from "./oauth-flows/issue-table";
 import { markdown, noisyPhases, type Report } from "./oauth-flows/report";
 import { comparisons } from "./oauth-flows/report-metrics";
-import { CLI, PHASES, RESULTS_FILE, SETTINGS, TARGET_KEYS } from "./oauth-flows/settings";
-import { benchTarget } from "./oauth-flows/targets";
+import { CLI, PHASES, PINNING, RESULTS_FILE, SETTINGS, TARGET_KEYS } from "./oauth-flows/settings";
+import { benchTarget, type TargetResult } from "./oauth-flows/targets";
 
 async function main(): Promise<number> {
   checkNames(SETTINGS.targets, TARGET_KEYS, "target", "BENCH_TARGETS");
@@ -46,8 +47,20 @@ async function main(): Promise<number> {
     throw new Error("oidc-provider is not installed: npm install (it is a dev dependency)");
   }
 
-  const targets = await benchSelected(TARGET_KEYS, SETTINGS, benchTarget);
+  // Round after round, each target on a fresh server and database; PostgreSQL in the first
+  // BENCH_POSTGRES_REPEAT rounds only.
+  const targets: TargetResult[] = [];
+  for (let round = 1; round <= SETTINGS.repeat; round++) {
+    const selected = SETTINGS.targets.filter((key) => key !== "postgres" || round <= SETTINGS.postgresRepeat);
+    log(`round ${round} of ${SETTINGS.repeat}: ${selected.join(", ")}`);
+    targets.push(
+      ...(await benchSelected(TARGET_KEYS, { ...SETTINGS, targets: selected }, (key) =>
+        benchTarget(key, round),
+      )),
+    );
+  }
 
+  const compared = comparisons(targets);
   const report: Report = {
     ...reportHeader("oauth-flows", {
       undici: packageVersion("undici"),
@@ -55,8 +68,10 @@ async function main(): Promise<number> {
       oidcProvider: packageVersion("oidc-provider"),
     }),
     settings: SETTINGS,
+    pinning: PINNING,
     targets,
-    comparisons: comparisons(targets),
+    comparisons: compared,
+    issueTable: issueTableRows(targets, compared, SETTINGS.connections),
     noisyPhases: noisyPhases(targets),
     valid: false,
   };
@@ -66,7 +81,7 @@ async function main(): Promise<number> {
     markdown,
     (target) => Object.values(target.phases),
     (target, phase) => [
-      `- ${target.label} ${phase.phase}: ${phase.failures} failure(s), ${phase.operations} operation(s)`,
+      `- ${target.label} (round ${target.round}) ${phase.phase}: ${phase.failures} failure(s), ${phase.operations} operation(s)`,
       ...phase.errors.map((error) => `    ${error}`),
     ],
   );

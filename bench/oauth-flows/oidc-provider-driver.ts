@@ -9,7 +9,7 @@ import {
   REDIRECT,
   sharedRequests,
 } from "./protocol";
-import { DEMO_USER, SCOPE } from "./settings";
+import { SCOPE } from "./settings";
 
 /** It refuses to introspect structured (JWT) access tokens: UnsupportedTokenType. */
 const ENDPOINTS: Endpoints = {
@@ -41,11 +41,11 @@ export function oidcProviderDriver(http: HttpClient, clientId: string, clientSec
   };
   return {
     ...sharedRequests(http, clientId, clientSecret, ENDPOINTS),
-    async login(jar) {
+    async login(jar, user) {
       const login = await interaction(jar, authorizePath(newRequest()), "login");
       const submitted = await http.send("POST", login.action, {
         jar,
-        form: { ...login.fields, login: DEMO_USER.username, password: DEMO_USER.password },
+        form: { ...login.fields, login: user.username, password: user.password },
         expect: REDIRECT,
       });
       await interaction(jar, follow(submitted.location, "the login form"), "consent");
