@@ -46,12 +46,13 @@ export interface IssueTableRow {
 }
 
 const thousands = (value: number) => Math.round(value).toLocaleString("en-US");
-const FORMATS: Record<string, (value: number) => string> = {
-  "server-cpu-per-flow": (v) => `${v.toFixed(2)} ms`,
-  "server-cpu-per-refresh": (v) => `${v.toFixed(2)} ms`,
-  "peak-rss": (v) => `${Math.round(v)} MiB`,
+const twoDigits = (value: number) => value.toFixed(2);
+/** How a row's figures are written, and their unit; rates are whole numbers with thousands separators. */
+const FORMATS: Record<string, [(value: number) => string, string]> = {
+  "server-cpu-per-flow": [twoDigits, " ms"],
+  "server-cpu-per-refresh": [twoDigits, " ms"],
+  "peak-rss": [thousands, " MiB"],
 };
-const ratioText = (value: number) => `${value.toFixed(2)}×`;
 
 function metricOf(id: string): Metric {
   const metric = METRICS.find((m) => m.id === id);
@@ -67,16 +68,16 @@ function cells(
   key: "sqlite" | "postgres",
 ): [string, string, string] {
   const metric = metricOf(id);
-  const format = FORMATS[id] ?? thousands;
+  const [format, unit] = FORMATS[id] ?? [thousands, ""];
   const ours = targets.filter((t) => t.key === key);
   // oidc-provider's runs of the rounds ours ran in (PostgreSQL runs in the first rounds only).
   const rounds = new Set(ours.map((t) => t.round));
   const base = targets.filter((t) => t.key === "oidc-provider" && rounds.has(t.round));
   const ratios = comparisons.filter((c) => c.target === key && c.metric === id).map((c) => c.ratio);
   return [
-    rangeText(base.map(metric.value), format) ?? "—",
-    rangeText(ours.map(metric.value), format) ?? "—",
-    rangeText(ratios, ratioText) ?? "—",
+    rangeText(base.map(metric.value), format, unit) ?? "—",
+    rangeText(ours.map(metric.value), format, unit) ?? "—",
+    rangeText(ratios, twoDigits, "×") ?? "—",
   ];
 }
 

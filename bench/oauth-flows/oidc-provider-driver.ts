@@ -21,9 +21,11 @@ const ENDPOINTS: Endpoints = {
 
 /** oidc-provider: /auth, its dev interactions at /interaction/:uid, /token. */
 export function oidcProviderDriver(http: HttpClient, clientId: string, clientSecret: string): Driver {
-  // Refresh tokens need offline_access, which oidc-provider grants only with openid and prompt=consent.
+  // A plain OAuth 2.0 request, as ours: the resource's scope, no openid, so no ID token is signed
+  // (the target issues refresh tokens without offline_access); prompt=consent shows the consent page
+  // every time, as ours does, where oidc-provider would otherwise reuse the session's grant.
   const authorizePath = (request: { state: string; challenge: string }) =>
-    authorizationPath("/auth", clientId, `openid offline_access ${SCOPE}`, request, { prompt: "consent" });
+    authorizationPath("/auth", clientId, SCOPE, request, { prompt: "consent" });
   const follow = (location: string | undefined, from: string): string => {
     const path = location && http.localPath(location);
     if (!path) throw new Error(`${from} redirected to ${location}`);

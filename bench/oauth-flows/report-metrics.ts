@@ -166,16 +166,20 @@ export function comparisons(targets: TargetResult[]): Comparison[] {
   return out;
 }
 
-/** The values' range as text: "min–max", or one figure when both read the same; undefined for none. */
+/**
+ * The values' range as text: "min–max" and the unit once ("0.30–0.33 ms"), or one figure when both
+ * read the same; undefined for none.
+ */
 export function rangeText(
   values: readonly (number | undefined)[],
   format: (value: number) => string,
+  unit = "",
 ): string | undefined {
   const known = values.filter((v): v is number => v !== undefined);
   if (known.length === 0) return undefined;
   const low = format(Math.min(...known));
   const high = format(Math.max(...known));
-  return low === high ? low : `${low}–${high}`;
+  return `${low === high ? low : `${low}–${high}`}${unit}`;
 }
 
 /** A metric's cell for the runs of one target (one per round): the range over the rounds. */

@@ -20,10 +20,11 @@ export const NOTES = [
   "Flows: with a login session already established (one per worker), PKCE S256, consent every time. Ours: " +
     "GET /oauth_auth.do (consent page), POST /oauth/consent (303 with the code), POST /oauth_token.do. " +
     "oidc-provider: GET /auth (303), GET /interaction/:uid (consent page), POST /interaction/:uid (303), " +
-    "GET /auth/:uid (303 with the code), POST /token; prompt=consent and openid + offline_access, which it " +
-    "needs to issue a refresh token.",
-  "Tokens: both sign an ES256 JWT access token (typ at+jwt) per code exchange and per refresh grant; " +
-    "oidc-provider also signs an ES256 ID token each time (openid is in the scope), i.e. two signatures to our one.",
+    "GET /auth/:uid (303 with the code), POST /token; prompt=consent, so that its development consent page " +
+    "shows every time as ours does.",
+  "Tokens: both sign one ES256 JWT access token (typ at+jwt) per code exchange and per refresh grant and " +
+    "issue an opaque refresh token; no ID token (the requests are plain OAuth 2.0, without openid: the " +
+    "oidc-provider target issues refresh tokens without offline_access).",
   "Server CPU: utime + stime of the server process (/proc/<pid>/stat) over the measured phase ÷ operations. " +
     "PostgreSQL's own processes are counted apart (+ PostgreSQL row) and are in no server's RSS.",
   "Storage: ours writes every session, code and token to SQLite (fsync per commit) or PostgreSQL; " +
@@ -192,9 +193,11 @@ export function markdown(report: Report): string {
     main,
     "",
     ...NOTES.map((note) => `- ${note}`),
-    ...report.targets.flatMap((t) =>
-      Object.entries(t.skipped).map(
-        ([phase, why]) => `- ${t.label}, ${PHASE_LABELS[phase as Phase]}: ${why}.`,
+    ...new Set(
+      report.targets.flatMap((t) =>
+        Object.entries(t.skipped).map(
+          ([phase, why]) => `- ${t.label}, ${PHASE_LABELS[phase as Phase]}: ${why}.`,
+        ),
       ),
     ),
     "",
