@@ -13,9 +13,9 @@ export const SCOPE = "bench.read";
 /**
  * The users the bench signs in as: one per login worker. Our login page limits sign-in attempts per
  * user name (5 in 15 minutes, reserved before the password is hashed and given back on success),
- * so 8 concurrent sign-ins of one user are refused with 429 while 5 are in flight. Each worker
- * signs in as its own user instead, as 8 people would; oidc-provider's development pages accept
- * any name.
+ * so of 8 concurrent sign-ins of one user the sixth is refused with 429 while five are in flight,
+ * though none fails. Each worker signs in as its own user instead, as 8 people would; the limits
+ * stay as they are. oidc-provider's development pages accept any name.
  */
 export const BENCH_PASSWORD = "bench-password-for-logins";
 export function benchUser(index: number): { username: string; password: string } {
