@@ -82,8 +82,8 @@ export const SETTINGS = {
 /** Where the servers and the load generator run (BENCH_PIN): server on CPU 0, bench on CPU 1. */
 export const PINNING = cpuPinning();
 
-/** The users the bench makes and signs in as: one per logged-in browser and per login worker. */
-export const USER_COUNT = Math.max(connections.flow, connections.login);
+/** The users the bench makes and signs in as: one per flow, refresh and login worker. */
+export const USER_COUNT = Math.max(connections.flow, connections.refresh, connections.login);
 
 export const TARGET_LABELS: Record<TargetKey, string> = {
   "oidc-provider": "oidc-provider",
