@@ -9,10 +9,12 @@
 //   evicted, so the bench uses codes and refresh tokens soon after it gets them);
 // - its development login and consent pages (devInteractions): any user name and password are
 //   accepted, nothing is hashed;
-// - one ES256 signing key (P-256, generated at start) for ID tokens and access tokens;
+// - one ES256 signing key (P-256, generated at start) for access tokens (and ID tokens, which the
+//   bench does not ask for: its requests carry no openid scope);
 // - access tokens as ES256 JWTs (typ at+jwt) for a default resource indicator, so every code
-//   exchange and refresh grant signs a JWT, as ours does with tokenFormat JWT; an ID token is
-//   signed as well, since refresh tokens need the openid + offline_access scopes and prompt=consent;
+//   exchange and refresh grant signs one JWT, as ours does with tokenFormat JWT;
+// - refresh tokens for every authorization of the client (issueRefreshToken), without the
+//   openid + offline_access scopes and prompt=consent its default asks for;
 // - PKCE required (S256, the only method v9 accepts);
 // - one confidential client, client_secret_basic, code and refresh_token grants;
 // - refresh tokens issued to that client and rotated on every use;

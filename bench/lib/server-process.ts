@@ -18,6 +18,8 @@ export interface ServerProcess {
 export interface StartOptions {
   /** A folder: run with --cpu-prof and write `<name>.cpuprofile` there. */
   cpuProfileDir?: string | undefined;
+  /** A CPU list: run the process on those CPUs only (`taskset -c`, which then execs node: same pid). */
+  cpus?: string | undefined;
 }
 
 function waitForExit(child: ChildProcess): Promise<void> {
@@ -43,15 +45,22 @@ export async function startServer(
     const nodeOptions = options.cpuProfileDir
       ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
       : [];
-    const child = spawn(
+    const command = [
       process.execPath,
-      [...nodeOptions, script, ...args, "--port", String(port), "--host", HOST],
-      {
-        cwd: REPO,
-        stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, NODE_ENV: "production" },
-      },
-    );
+      ...nodeOptions,
+      script,
+      ...args,
+      "--port",
+      String(port),
+      "--host",
+      HOST,
+    ];
+    if (options.cpus) command.unshift("taskset", "-c", options.cpus);
+    const child = spawn(command[0]!, command.slice(1), {
+      cwd: REPO,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NODE_ENV: "production" },
+    });
     let output = "";
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString("utf8")).slice(-8000);

@@ -9,7 +9,7 @@ import {
   REDIRECT,
   sharedRequests,
 } from "./protocol";
-import { DEMO_USER, SCOPE } from "./settings";
+import { SCOPE } from "./settings";
 
 /** It refuses to introspect structured (JWT) access tokens: UnsupportedTokenType. */
 const ENDPOINTS: Endpoints = {
@@ -21,9 +21,11 @@ const ENDPOINTS: Endpoints = {
 
 /** oidc-provider: /auth, its dev interactions at /interaction/:uid, /token. */
 export function oidcProviderDriver(http: HttpClient, clientId: string, clientSecret: string): Driver {
-  // Refresh tokens need offline_access, which oidc-provider grants only with openid and prompt=consent.
+  // A plain OAuth 2.0 request, as ours: the resource's scope, no openid, so no ID token is signed
+  // (the target issues refresh tokens without offline_access); prompt=consent shows the consent page
+  // every time, as ours does, where oidc-provider would otherwise reuse the session's grant.
   const authorizePath = (request: { state: string; challenge: string }) =>
-    authorizationPath("/auth", clientId, `openid offline_access ${SCOPE}`, request, { prompt: "consent" });
+    authorizationPath("/auth", clientId, SCOPE, request, { prompt: "consent" });
   const follow = (location: string | undefined, from: string): string => {
     const path = location && http.localPath(location);
     if (!path) throw new Error(`${from} redirected to ${location}`);
@@ -41,11 +43,11 @@ export function oidcProviderDriver(http: HttpClient, clientId: string, clientSec
   };
   return {
     ...sharedRequests(http, clientId, clientSecret, ENDPOINTS),
-    async login(jar) {
+    async login(jar, user) {
       const login = await interaction(jar, authorizePath(newRequest()), "login");
       const submitted = await http.send("POST", login.action, {
         jar,
-        form: { ...login.fields, login: DEMO_USER.username, password: DEMO_USER.password },
+        form: { ...login.fields, login: user.username, password: user.password },
         expect: REDIRECT,
       });
       await interaction(jar, follow(submitted.location, "the login form"), "consent");

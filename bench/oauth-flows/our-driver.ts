@@ -1,7 +1,7 @@
 // The driver of our server: its built-in login and consent pages and its token endpoint.
 import { type HttpClient, parseForm } from "../lib/http";
 import { authorizationPath, codeFrom, type Driver, newRequest, sharedRequests } from "./protocol";
-import { DEMO_USER, SCOPE } from "./settings";
+import { SCOPE } from "./settings";
 
 /** Our server: /oauth_auth.do, the built-in login and consent pages, /oauth_token.do. */
 export function ourDriver(http: HttpClient, clientId: string, clientSecret: string): Driver {
@@ -14,14 +14,14 @@ export function ourDriver(http: HttpClient, clientId: string, clientSecret: stri
       jwks: "/api/now/oauth/jwks",
       introspectsJwts: true,
     }),
-    async login(jar) {
+    async login(jar, user) {
       const page = await http.send("GET", authorizePath(newRequest()), { jar, expect: 200 });
       const form = parseForm(page.body);
       if (form.action !== "/oauth/login")
         throw new Error("GET /oauth_auth.do without a session showed no login form");
       const signedIn = await http.send("POST", "/oauth/login", {
         jar,
-        form: { ...form.fields, ...DEMO_USER },
+        form: { ...form.fields, username: user.username, password: user.password },
         expect: 303,
       });
       const back = signedIn.location && http.localPath(signedIn.location);

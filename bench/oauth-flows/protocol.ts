@@ -11,6 +11,11 @@ export interface TokenSet {
   id_token?: string;
 }
 
+export interface LoginUser {
+  username: string;
+  password: string;
+}
+
 export interface AuthorizedCode {
   code: string;
   verifier: string;
@@ -19,8 +24,8 @@ export interface AuthorizedCode {
 /** How one target speaks the authorization code flow; every method throws on an unexpected answer. */
 export interface Driver {
   http: HttpClient;
-  /** From a fresh cookie jar to the consent page: login page, password, back to the request. */
-  login(jar: CookieJar): Promise<void>;
+  /** From a fresh cookie jar to the consent page as user: login page, password, back to the request. */
+  login(jar: CookieJar, user: LoginUser): Promise<void>;
   /** With an established session: authorize → consent → the code in the redirect. */
   authorize(jar: CookieJar): Promise<AuthorizedCode>;
   exchange(grant: AuthorizedCode): Promise<TokenSet>;

@@ -53,6 +53,16 @@ const rate = (id: string, label: string, phase: Phase, digits: number, goal?: Me
   ...(goal ? { goal } : {}),
 });
 
+/** The server's CPU time per operation, compared with oidc-provider's (lower is better; goal ≤ 0.5×). */
+const serverCpu = (id: string, label: string, phase: Phase, digits: number): Metric => ({
+  id,
+  label,
+  value: phaseValue(phase, (p) => p.cpu.serverMsPerOperation),
+  format: fixed(digits),
+  better: "lower",
+  goal: { text: "≤ 0.5×", met: (r) => r <= 0.5 },
+});
+
 export const METRICS: Metric[] = [
   rate(
     "flows-per-second",
@@ -63,14 +73,7 @@ export const METRICS: Metric[] = [
   ),
   latencyPair("flow"),
   shown("requests-per-flow", "  HTTP requests per flow", "flow", (p) => p.requestsPerOperation, 0),
-  {
-    id: "server-cpu-per-flow",
-    label: "Server CPU ms per flow",
-    value: phaseValue("flow", (p) => p.cpu.serverMsPerOperation),
-    format: fixed(2),
-    better: "lower",
-    goal: { text: "≤ 0.5×", met: (r) => r <= 0.5 },
-  },
+  serverCpu("server-cpu-per-flow", "Server CPU ms per flow", "flow", 2),
   shown(
     "database-cpu-per-flow",
     "  + PostgreSQL CPU ms per flow",
@@ -82,6 +85,7 @@ export const METRICS: Metric[] = [
   latencyPair("exchange"),
   rate("refresh-per-second", "Refresh grants/s (rotating)", "refresh", 0, atLeast(2)),
   latencyPair("refresh"),
+  serverCpu("server-cpu-per-refresh", "Server CPU ms per refresh grant", "refresh", 3),
   rate("introspections-per-second", "Introspections/s (refresh token)", "introspect", 0, atLeast(1.5)),
   latencyPair("introspect"),
   shown(
@@ -114,8 +118,12 @@ export const METRICS: Metric[] = [
 ];
 
 export interface Comparison {
+  /** The metric's id again, so that bench/compare-figures.ts names each comparison apart. */
+  id: string;
   metric: string;
   target: TargetKey;
+  /** The round of both figures: each round's ratio pairs two runs made close together. */
+  round: number;
   value: number;
   baseline: number;
   /** value ÷ oidc-provider's value. */
@@ -124,12 +132,19 @@ export interface Comparison {
   met?: boolean;
 }
 
+/** oidc-provider's run of the same round as target, else its first run. */
+export function baselineOf(targets: TargetResult[], target: TargetResult): TargetResult | undefined {
+  const runs = targets.filter((t) => t.key === "oidc-provider");
+  return runs.find((t) => t.round === target.round) ?? runs[0];
+}
+
+/** Every run of ours against oidc-provider's run of the same round, metric by metric. */
 export function comparisons(targets: TargetResult[]): Comparison[] {
-  const baseline = targets.find((t) => t.key === "oidc-provider");
   const out: Comparison[] = [];
-  if (!baseline) return out;
   for (const target of targets) {
     if (target.key === "oidc-provider") continue;
+    const baseline = baselineOf(targets, target);
+    if (!baseline) continue;
     for (const metric of METRICS) {
       if (!metric.better) continue;
       const value = metric.value(target);
@@ -137,8 +152,10 @@ export function comparisons(targets: TargetResult[]): Comparison[] {
       if (value === undefined || base === undefined || base === 0) continue;
       const ratio = round(value / base, 3);
       out.push({
+        id: metric.id,
         metric: metric.id,
         target: target.key,
+        round: target.round,
         value: round(value, 3),
         baseline: round(base, 3),
         ratio,
@@ -149,18 +166,43 @@ export function comparisons(targets: TargetResult[]): Comparison[] {
   return out;
 }
 
-export function cell(metric: Metric, target: TargetResult): string {
+/**
+ * The values' range as text: "min–max" and the unit once ("0.30–0.33 ms"), or one figure when both
+ * read the same; undefined for none.
+ */
+export function rangeText(
+  values: readonly (number | undefined)[],
+  format: (value: number) => string,
+  unit = "",
+): string | undefined {
+  const known = values.filter((v): v is number => v !== undefined);
+  if (known.length === 0) return undefined;
+  const low = format(Math.min(...known));
+  const high = format(Math.max(...known));
+  return `${low === high ? low : `${low}–${high}`}${unit}`;
+}
+
+/** A metric's cell for the runs of one target (one per round): the range over the rounds. */
+export function cell(metric: Metric, runs: readonly TargetResult[]): string {
+  const skipped = (phase: Phase | undefined) =>
+    phase !== undefined && runs.some((t) => t.skipped[phase]) ? "n/a" : "—";
   if (metric.id.endsWith("-latency")) {
     const phase = metric.id.slice(0, -"-latency".length) as Phase;
-    const result = target.phases[phase];
-    if (!result?.valid) return target.skipped[phase] ? "n/a" : "—";
-    const { p50, p99 } = result.latencyMs;
-    return `${p50 === undefined ? "—" : p50.toFixed(1)} / ${p99 === undefined ? "—" : p99.toFixed(1)}`;
+    const valid = runs.map((t) => t.phases[phase]).filter((p) => p?.valid);
+    if (valid.length === 0) return skipped(phase);
+    const p50 =
+      rangeText(
+        valid.map((p) => p?.latencyMs.p50),
+        fixed(1),
+      ) ?? "—";
+    const p99 =
+      rangeText(
+        valid.map((p) => p?.latencyMs.p99),
+        fixed(1),
+      ) ?? "—";
+    return `${p50} / ${p99}`;
   }
-  const value = metric.value(target);
-  if (value === undefined) {
-    const phase = PHASES.find((p) => metric.id.startsWith(p));
-    return phase && target.skipped[phase] ? "n/a" : "—";
-  }
-  return metric.format(value);
+  return (
+    rangeText(runs.map(metric.value), metric.format) ?? skipped(PHASES.find((p) => metric.id.startsWith(p)))
+  );
 }

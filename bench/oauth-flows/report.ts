@@ -1,22 +1,30 @@
 // The Markdown report: the main table, the notes, the per-phase details and the servers.
 import { mib, table } from "../lib/common";
 import { databaseCell } from "../lib/database-target";
+import type { Pinning } from "../lib/pinning";
 import { type Machine, reportHead } from "../lib/report";
-import { type Comparison, cell, METRICS } from "./report-metrics";
+import { type IssueTableRow, issueTableMarkdown } from "./issue-table";
+import { type Comparison, cell, METRICS, rangeText } from "./report-metrics";
 import { PHASE_LABELS, PHASES, type Phase, type SETTINGS } from "./settings";
 import type { TargetResult } from "./targets";
 
 /** What the figures mean and where the targets differ, printed under the main table. */
 export const NOTES = [
-  "× oidc-provider: our figure ÷ oidc-provider's, both measured in this run (for rates higher is better, for " +
-    "CPU and memory lower). Met: against the issue's goal, for SQLite / PostgreSQL.",
+  "Each figure is the range over the rounds (BENCH_REPEAT; each round starts every target afresh: a new " +
+    "server process, a fresh SQLite file or database). × oidc-provider: the range of each round's ratio, our " +
+    "figure ÷ oidc-provider's of the same round (for rates higher is better, for CPU and memory lower). Met: " +
+    "against the issue's goal, for SQLite / PostgreSQL: yes in every round, NO in none, partly otherwise.",
+  "Client: one confidential client on both, client_secret_basic at the token and introspection endpoints " +
+    "in every phase; both servers rotate the refresh token on every use (the bench checks it) and revoke " +
+    "the grant when a spent one comes back.",
   "Flows: with a login session already established (one per worker), PKCE S256, consent every time. Ours: " +
     "GET /oauth_auth.do (consent page), POST /oauth/consent (303 with the code), POST /oauth_token.do. " +
     "oidc-provider: GET /auth (303), GET /interaction/:uid (consent page), POST /interaction/:uid (303), " +
-    "GET /auth/:uid (303 with the code), POST /token; prompt=consent and openid + offline_access, which it " +
-    "needs to issue a refresh token.",
-  "Tokens: both sign an ES256 JWT access token (typ at+jwt) per code exchange and per refresh grant; " +
-    "oidc-provider also signs an ES256 ID token each time (openid is in the scope), i.e. two signatures to our one.",
+    "GET /auth/:uid (303 with the code), POST /token; prompt=consent, so that its development consent page " +
+    "shows every time as ours does.",
+  "Tokens: both sign one ES256 JWT access token (typ at+jwt) per code exchange and per refresh grant and " +
+    "issue an opaque refresh token; no ID token (the requests are plain OAuth 2.0, without openid: the " +
+    "oidc-provider target issues refresh tokens without offline_access).",
   "Server CPU: utime + stime of the server process (/proc/<pid>/stat) over the measured phase ÷ operations. " +
     "PostgreSQL's own processes are counted apart (+ PostgreSQL row) and are in no server's RSS.",
   "Storage: ours writes every session, code and token to SQLite (fsync per commit) or PostgreSQL; " +
@@ -30,38 +38,68 @@ export const NOTES = [
     "buffers; the whole-run peak includes them.",
 ];
 
-export function markdown(report: Report): string {
-  const ours = report.targets.filter((t) => t.key !== "oidc-provider");
-  const comparisonOf = new Map(report.comparisons.map((c) => [`${c.target}/${c.metric}`, c]));
-  const headers = ["Metric", ...report.targets.map((t) => t.label)];
-  for (const target of ours) headers.splice(headers.indexOf(target.label) + 1, 0, "× oidc-provider");
+/** Whether a goal was met in every round ("yes"), in none ("NO") or in some ("partly"). */
+function metText(comparisons: readonly Comparison[]): string {
+  const met = comparisons.map((c) => c.met).filter((m) => m !== undefined);
+  if (met.length === 0) return "n/a";
+  return met.every(Boolean) ? "yes" : met.some(Boolean) ? "partly" : "NO";
+}
+
+/** Every metric, one column per target (the range over its rounds), ratios as ranges. */
+function allFigures(report: Report): string {
+  const keys = [...new Set(report.targets.map((t) => t.key))];
+  const runsOf = (key: string) => report.targets.filter((t) => t.key === key);
+  const ours = keys.filter((key) => key !== "oidc-provider");
+  const headers = ["Metric"];
+  for (const key of keys) {
+    headers.push(runsOf(key)[0]!.label);
+    if (key !== "oidc-provider") headers.push("× oidc-provider");
+  }
   headers.push("Goal", "Met");
   const rows = METRICS.map((metric) => {
+    const compared = (key: string) =>
+      report.comparisons.filter((c) => c.target === key && c.metric === metric.id);
     const row = [metric.label];
-    for (const target of report.targets) {
-      row.push(cell(metric, target));
-      if (target.key === "oidc-provider") continue;
-      const comparison = comparisonOf.get(`${target.key}/${metric.id}`);
-      row.push(comparison ? comparison.ratio.toFixed(2) : "");
+    for (const key of keys) {
+      row.push(cell(metric, runsOf(key)));
+      if (key === "oidc-provider") continue;
+      row.push(
+        rangeText(
+          compared(key).map((c) => c.ratio),
+          (r) => r.toFixed(2),
+        ) ?? "",
+      );
     }
     row.push(metric.goal?.text ?? "");
-    row.push(
-      metric.goal
-        ? ours
-            .map((t) => {
-              const met = comparisonOf.get(`${t.key}/${metric.id}`)?.met;
-              return met === undefined ? "n/a" : met ? "yes" : "NO";
-            })
-            .join(" / ")
-        : "",
-    );
+    row.push(metric.goal ? ours.map((key) => metText(compared(key))).join(" / ") : "");
     return row;
   });
-  const main = table(
+  return table(
     headers,
     rows,
     new Set(headers.map((_, i) => i).filter((i) => i > 0 && i < headers.length - 2)),
   );
+}
+
+/** The logins/s line under the issue's table: reported apart, bounded by the password hash. */
+function loginLine(report: Report): string {
+  const logins = (key: string) =>
+    rangeText(
+      report.targets
+        .filter((t) => t.key === key)
+        .map((t) => (t.phases.login?.valid ? t.phases.login.perSecond : undefined)),
+      (v) => v.toFixed(1),
+    ) ?? "—";
+  return (
+    `Logins/s, reported apart (a fresh browser to the consent page, ${report.settings.connections.login} workers, ` +
+    `each its own user): oidc-provider ${logins("oidc-provider")} (development pages: no password hash), ` +
+    `ours ${logins("sqlite")} on SQLite${report.targets.some((t) => t.key === "postgres") ? `, ${logins("postgres")} on PostgreSQL` : ""}. ` +
+    "Ours is bounded by the password hash by design (scrypt per sign-in, off the event loop)."
+  );
+}
+
+export function markdown(report: Report): string {
+  const main = allFigures(report);
 
   const detailRows: string[][] = [];
   for (const target of report.targets) {
@@ -69,11 +107,15 @@ export function markdown(report: Report): string {
       const result = target.phases[phase];
       if (!result) {
         if (target.skipped[phase])
-          detailRows.push([target.label, `${PHASE_LABELS[phase]}: not supported`, ...Array(9).fill("n/a")]);
+          detailRows.push([
+            `${target.label} #${target.round}`,
+            `${PHASE_LABELS[phase]}: not supported`,
+            ...Array(9).fill("n/a"),
+          ]);
         continue;
       }
       detailRows.push([
-        target.label,
+        `${target.label} #${target.round}`,
         `${PHASE_LABELS[phase]}${result.valid ? "" : " (INVALID)"}`,
         String(result.operations),
         result.perSecond.toFixed(1),
@@ -114,7 +156,7 @@ export function markdown(report: Report): string {
   const servers = table(
     ["Target", "Software", "Storage", "Access token", "ID token", "Peak RSS (VmHWM)"],
     report.targets.map((t) => [
-      t.label,
+      `${t.label} #${t.round}`,
       t.software,
       databaseCell(t.database),
       t.tokens?.accessToken ?? "—",
@@ -130,16 +172,32 @@ export function markdown(report: Report): string {
       "OAuth flows benchmark: our server next to oidc-provider",
       m,
       `undici ${m.undici}, autocannon ${m.autocannon}`,
-      `${s.concurrency} concurrent workers (undici, a cookie jar each) or autocannon connections; ` +
-        `${s.warmupSeconds} s warm-up + ${s.durationSeconds} s measured per phase; code exchanges in batches of ` +
-        `${s.exchangeBatch}; load generator in the parent process, each server a child process`,
+      `connections per phase ${Object.entries(s.connections)
+        .map(([phase, n]) => `${phase} ${n}`)
+        .join(", ")} (undici workers with a cookie jar each, or autocannon connections); ` +
+        `${s.warmupSeconds} s warm-up + ${s.durationSeconds} s measured per phase; ${s.repeat} round(s), ` +
+        `PostgreSQL in ${Math.min(s.postgresRepeat, s.repeat)}; code exchanges in batches of ${s.exchangeBatch}; ` +
+        `both servers run on this Node (${m.node}, ${process.execPath}) as child processes, the load generator ` +
+        `in the parent; ${report.pinning.description}`,
     ),
+    issueTableMarkdown(
+      report.issueTable,
+      m.oidcProvider,
+      report.pinning.serverCpu ? "pinned: server CPU 0, bench CPU 1" : "not pinned",
+    ),
+    "",
+    loginLine(report),
+    "",
+    "All figures:",
+    "",
     main,
     "",
     ...NOTES.map((note) => `- ${note}`),
-    ...report.targets.flatMap((t) =>
-      Object.entries(t.skipped).map(
-        ([phase, why]) => `- ${t.label}, ${PHASE_LABELS[phase as Phase]}: ${why}.`,
+    ...new Set(
+      report.targets.flatMap((t) =>
+        Object.entries(t.skipped).map(
+          ([phase, why]) => `- ${t.label}, ${PHASE_LABELS[phase as Phase]}: ${why}.`,
+        ),
       ),
     ),
     "",
@@ -170,7 +228,7 @@ export function noisyPhases(targets: TargetResult[]): string[] {
   return targets.flatMap((t) =>
     Object.values(t.phases)
       .filter((p) => p.cpu.restOfMachinePercentOfCore > NOISY_REST_PERCENT)
-      .map((p) => `${t.label} ${p.phase} (${p.cpu.restOfMachinePercentOfCore} %)`),
+      .map((p) => `${t.label} #${t.round} ${p.phase} (${p.cpu.restOfMachinePercentOfCore} %)`),
   );
 }
 
@@ -179,8 +237,11 @@ export interface Report {
   generatedAt: string;
   machine: Machine & { undici: string; autocannon: string; oidcProvider: string };
   settings: typeof SETTINGS;
+  pinning: Pinning;
   targets: TargetResult[];
   comparisons: Comparison[];
+  /** The issue's table, as printed first. */
+  issueTable: IssueTableRow[];
   /** Phases during which other work used the machine (rest of the machine > NOISY_REST_PERCENT). */
   noisyPhases: string[];
   valid: boolean;

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { isInterrupted, onCleanup } from "../lib/cleanup";
 import { log, messageOf, packageVersion } from "../lib/common";
 import { CookieJar, HttpClient } from "../lib/http";
+import { withPinnedLoadGenerator } from "../lib/pinning";
 import { postgresCpuSeconds } from "../lib/postgres";
 import { peakRssBytes } from "../lib/procfs";
 import { type ServerProcess, startServer } from "../lib/server-process";
@@ -24,20 +25,25 @@ import {
 } from "./phases";
 import { base64url, describeTokens, type TokenDescription } from "./protocol";
 import {
+  benchUser,
   CLI,
   OIDC_PROVIDER_TARGET,
   ownVersion,
   type Phase,
+  PINNING,
   REDIRECT_URI,
   SCOPE,
   SETTINGS,
   TARGET_LABELS,
   type TargetKey,
+  USER_COUNT,
   wanted,
 } from "./settings";
 
 export interface TargetResult {
   key: TargetKey;
+  /** The round (1 to BENCH_REPEAT) of this run: each round starts every target afresh. */
+  round: number;
   label: string;
   software: string;
   database?: { kind: string; description: string; settings: Record<string, string> };
@@ -54,10 +60,10 @@ export interface TargetResult {
 /** Runs the phases against a started server whose client is registered; fills result. */
 export async function benchPhases(ctx: Context, result: TargetResult): Promise<void> {
   const { driver } = ctx;
-  // One logged-in browser per worker, one after the other (not measured).
-  for (let i = 0; i < SETTINGS.concurrency; i++) {
+  // One logged-in browser per flow worker, each its own user, one after the other (not measured).
+  for (let i = 0; i < SETTINGS.connections.flow; i++) {
     const jar = new CookieJar();
-    await driver.login(jar);
+    await driver.login(jar, benchUser(i));
     ctx.sessions.push(jar);
   }
   // One flow and one refresh, to check the tokens before measuring.
@@ -81,7 +87,7 @@ export async function benchPhases(ctx: Context, result: TargetResult): Promise<v
     if (!wanted(phase) || isInterrupted()) continue;
     // A new login: oidc-provider's in-memory adapter may have evicted the sessions by now.
     const jar = new CookieJar();
-    await driver.login(jar);
+    await driver.login(jar, benchUser(0));
     const fresh = await driver.exchange(await driver.authorize(jar));
     const spec = driver.introspection(
       kind === "refresh_token" ? fresh.refresh_token : fresh.access_token,
@@ -117,6 +123,13 @@ async function withServer(
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
+/** The server process's name: its CPU profile's too (BENCH_CPU_PROF), so rounds after the first say so. */
+function processName(result: TargetResult): string {
+  return `oauth-flows-${result.key}${result.round > 1 ? `-round${result.round}` : ""}`;
+}
+
+const serverOptions = { cpuProfileDir: SETTINGS.cpuProfileDir, cpus: PINNING.serverCpu };
+
 export async function benchOurServer(
   key: "sqlite" | "postgres",
   database: string,
@@ -126,11 +139,11 @@ export async function benchOurServer(
   const removeDir = onCleanup(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
   const tokenFile = join(dir, "admin-token");
   const server = await startServer(
-    `oauth-flows-${key}`,
+    processName(result),
     CLI,
-    ["serve", "--database", database, "--admin-token-file", tokenFile, "--dev", "--log-level", "warn"],
+    ["serve", "--database", database, "--admin-token-file", tokenFile, "--log-level", "warn"],
     "/readyz",
-    { cpuProfileDir: SETTINGS.cpuProfileDir },
+    serverOptions,
   );
   try {
     await withServer(server, result, async (http) => {
@@ -149,6 +162,8 @@ export async function benchOurServer(
         return JSON.parse(text) as Record<string, unknown>;
       };
       await post("/api/v1/auth-scopes", { name: SCOPE, description: "Read the bench's sample data" });
+      for (let i = 0; i < USER_COUNT; i++)
+        await post("/api/v1/users", { name: benchUser(i).username, password: benchUser(i).password });
       const integration = await post("/api/v1/integrations", {
         name: "bench-oauth-flows",
         providerName: "Bench",
@@ -157,15 +172,17 @@ export async function benchOurServer(
         tokenFormat: "JWT",
       });
       const driver = ourDriver(http, String(integration.clientId), String(integration.clientSecret));
-      await benchPhases(
-        {
-          key,
-          server,
-          driver,
-          sessions: [],
-          ...(key === "postgres" ? { databaseCpu: postgresCpuSeconds } : {}),
-        },
-        result,
+      await withPinnedLoadGenerator(PINNING, () =>
+        benchPhases(
+          {
+            key,
+            server,
+            driver,
+            sessions: [],
+            ...(key === "postgres" ? { databaseCpu: postgresCpuSeconds } : {}),
+          },
+          result,
+        ),
       );
     });
   } finally {
@@ -182,7 +199,7 @@ export async function benchOidcProvider(result: TargetResult): Promise<void> {
   const clientId = "bench-client";
   const clientSecret = base64url(randomBytes(32));
   const server = await startServer(
-    "oauth-flows-oidc-provider",
+    processName(result),
     OIDC_PROVIDER_TARGET,
     [
       "--client-id",
@@ -195,24 +212,27 @@ export async function benchOidcProvider(result: TargetResult): Promise<void> {
       SCOPE,
     ],
     "/.well-known/openid-configuration",
-    { cpuProfileDir: SETTINGS.cpuProfileDir },
+    serverOptions,
   );
   await withServer(server, result, (http) =>
-    benchPhases(
-      {
-        key: "oidc-provider",
-        server,
-        driver: oidcProviderDriver(http, clientId, clientSecret),
-        sessions: [],
-      },
-      result,
+    withPinnedLoadGenerator(PINNING, () =>
+      benchPhases(
+        {
+          key: "oidc-provider",
+          server,
+          driver: oidcProviderDriver(http, clientId, clientSecret),
+          sessions: [],
+        },
+        result,
+      ),
     ),
   );
 }
 
-export async function benchTarget(key: TargetKey): Promise<TargetResult> {
+export async function benchTarget(key: TargetKey, round: number): Promise<TargetResult> {
   const result: TargetResult = {
     key,
+    round,
     label: TARGET_LABELS[key],
     software:
       key === "oidc-provider"
