@@ -1,7 +1,8 @@
 // The figures of one benchmark's results JSON (bench/results/<name>.json), flattened to
 // "sqlite / refresh / perSecond" → number, so two runs of the same benchmark (two commits) can be
 // compared figure by figure without knowing each benchmark's layout. Array items are named by
-// their first identifying field; the settings, machine and warm-up parts are not figures.
+// their identifying fields (a repeated bench's first round unnamed, so it lines up with an older
+// bench that ran once); the settings, machine and warm-up parts are not figures.
 import { readFileSync } from "node:fs";
 
 export type Figures = Map<string, number>;
@@ -15,9 +16,12 @@ const FIGURE = /perSecond$|MsPerOperation$|^p50$|^p99$|peakRss|Seconds$|^seconds
 
 function labelOf(item: unknown, index: number): string {
   if (item && typeof item === "object") {
-    const labels = LABELS.map((field) => (item as Record<string, unknown>)[field]).filter(
-      (value) => typeof value === "string" || typeof value === "number",
-    );
+    const labels = LABELS.map((field) =>
+      // The first round goes unnamed, so a run with BENCH_REPEAT=1 lines up with a bench that had no rounds.
+      field === "round" && (item as Record<string, unknown>)[field] === 1
+        ? undefined
+        : (item as Record<string, unknown>)[field],
+    ).filter((value) => typeof value === "string" || typeof value === "number");
     if (labels.length > 0) return labels.join(" ");
   }
   return String(index);
