@@ -1,8 +1,10 @@
 // Side by side with an earlier commit, in one run: builds the base commit in a temporary git
-// worktree (sharing this checkout's node_modules and .tools), then runs each benchmark on the base
-// and on this checkout alternately, BENCH_ROUNDS times (the order flips every round, so a slow
-// minute on the shared machine hits both sides), and prints for every figure the mean of each
-// side and the ratio this checkout ÷ base.
+// worktree (sharing this checkout's node_modules and .tools), then runs each benchmark of this
+// checkout against the base commit's server and against this checkout's alternately, BENCH_ROUNDS
+// times (the order flips every round, so a slow minute on the shared machine hits both sides), and
+// prints for every figure the mean of each side and the ratio this checkout ÷ base. One bench
+// measures both servers (BENCH_SERVER_CLI names the base's build), so a change to the bench itself
+// cannot pass for a change of the server.
 //
 //   BENCH_BASE=<ref> (default HEAD~1)  BENCH_COMPARE=oauth-flows,management-api  BENCH_ROUNDS=2
 //   node dist/bench/compare-commits.js
@@ -45,17 +47,18 @@ function runOnce(
   round: number,
 ): Figures | undefined {
   log(`round ${round}: ${bench} on ${side}`);
+  const server = join(dir, "dist", "server", "src", "cli.js");
   const run = spawnSync(process.execPath, [join("dist", "bench", `${bench}.js`)], {
-    cwd: dir,
+    cwd: REPO,
     stdio: ["ignore", "ignore", "inherit"],
-    env: process.env,
+    env: { ...process.env, BENCH_SERVER_CLI: server },
   });
   if (run.status !== 0) {
     log(`${bench} on ${side} exited with ${run.status ?? run.signal}: its figures are invalid`);
     return undefined;
   }
   const kept = join(scratch, `${side}-${round}-${bench}.json`);
-  copyFileSync(join(dir, "bench", "results", `${bench}.json`), kept);
+  copyFileSync(join(REPO, "bench", "results", `${bench}.json`), kept);
   return figuresOf(kept);
 }
 

@@ -12,6 +12,11 @@ export const HOST = "127.0.0.1";
 /** The repository root (this file runs from dist/bench/lib). */
 export const REPO = resolve(__dirname, "..", "..", "..");
 export const RESULTS_DIR = join(REPO, "bench", "results");
+/**
+ * The server's CLI the benches start: this checkout's build, or BENCH_SERVER_CLI (compare-commits
+ * points it at another commit's build, so that one bench measures both servers).
+ */
+export const SERVER_CLI = process.env.BENCH_SERVER_CLI ?? join(REPO, "dist", "server", "src", "cli.js");
 
 /** Throws for a file of the build (dist/) that is not there. */
 export function checkBuilt(...files: string[]): void {

@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import { join } from "node:path";
 import { onCleanup } from "./cleanup";
-import { checkBuilt, REPO } from "./common";
+import { checkBuilt, SERVER_CLI } from "./common";
 import { type ServerProcess, startServer } from "./server-process";
 
-const CLI = join(REPO, "dist", "server", "src", "cli.js");
+const CLI = SERVER_CLI;
 
 export interface SqliteServer {
   server: ServerProcess;

@@ -1,8 +1,8 @@
 // The management API bench's settings from the environment, and the goal.
 import { join, resolve } from "node:path";
-import { listFromEnv, numberFromEnv, REPO, RESULTS_DIR } from "../lib/common";
+import { listFromEnv, numberFromEnv, RESULTS_DIR, SERVER_CLI } from "../lib/common";
 
-export const CLI = join(REPO, "dist", "server", "src", "cli.js");
+export const CLI = SERVER_CLI;
 export const BARE = join(__dirname, "..", "bare-fastify.js");
 export const RESULTS_FILE = join(RESULTS_DIR, "management-api.json");
 

@@ -1,10 +1,10 @@
 // What the OAuth flows bench runs: targets, phases, durations and sizes from the environment.
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { listFromEnv, numberFromEnv, REPO, RESULTS_DIR } from "../lib/common";
+import { listFromEnv, numberFromEnv, REPO, RESULTS_DIR, SERVER_CLI } from "../lib/common";
 import { cpuPinning } from "../lib/pinning";
 
-export const CLI = join(REPO, "dist", "server", "src", "cli.js");
+export const CLI = SERVER_CLI;
 export const OIDC_PROVIDER_TARGET = join(REPO, "bench", "oidc-provider-target.mjs");
 export const RESULTS_FILE = join(RESULTS_DIR, "oauth-flows.json");
 /** Registered for the client on every target; nothing listens there: the bench reads the Location. */
