@@ -56,16 +56,7 @@ export async function clearAttempts(db: SqlExecutor, key: string): Promise<void>
   await db.execute("DELETE FROM rate_limits WHERE bucket = ?", [key]);
 }
 
-/** The attempts on `key` in a window still running at `now`, or 0; and when that window ends. */
-export async function readAttempts(
-  db: SqlExecutor,
-  key: string,
-  now: Date,
-): Promise<{ hits: number; windowEnd?: string }> {
-  return (await readAttemptsOf(db, [key], now)).get(key) ?? { hits: 0 };
-}
-
-/** The same for several keys in one query: only the keys with attempts in a running window are in the map. */
+/** The attempts on each key in a window still running at `now`, and when that window ends, in one query: a key with none is not in the map. */
 export async function readAttemptsOf(
   db: SqlExecutor,
   keys: readonly string[],

@@ -74,6 +74,7 @@ export class GroupCommit {
     });
   }
 
+  /** One transaction's work and its before-commit steps, in whatever transaction is open. */
   private async runAlone(item: Queued): Promise<unknown> {
     const { tx, finish } = transactionExecutor(this.connection.direct);
     const value = await item.fn(tx);
@@ -85,10 +86,8 @@ export class GroupCommit {
   private async runOne(item: Queued): Promise<Settled> {
     const { exec } = this.connection;
     exec("SAVEPOINT grouped");
-    const { tx, finish } = transactionExecutor(this.connection.direct);
     try {
-      const value = await item.fn(tx);
-      await finish();
+      const value = await this.runAlone(item);
       exec("RELEASE grouped");
       return { ok: true, value };
     } catch (error) {

@@ -116,11 +116,6 @@ export async function storeTokens(db: SqlExecutor, minted: MintedTokens): Promis
   return minted.response;
 }
 
-/** Mints and stores in one go (where no lock is held). */
-export async function issueTokens(ctx: TokenContext, grant: Grant): Promise<TokenResponse> {
-  return storeTokens(ctx.db, await mintTokens(ctx, grant));
-}
-
 export async function revokeFamily(db: SqlExecutor, clock: Clock, familyId: string): Promise<number> {
   return revokeTokenFamily(db, familyId, clock.now().toISOString());
 }
