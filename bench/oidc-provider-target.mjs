@@ -17,7 +17,9 @@
 //   openid + offline_access scopes and prompt=consent its default asks for;
 // - PKCE required (S256, the only method v9 accepts);
 // - one confidential client, client_secret_basic, code and refresh_token grants;
-// - refresh tokens issued to that client and rotated on every use;
+// - refresh tokens issued to that client and, as oidc-provider's default does for a confidential
+//   client, rotated only once 70 % of their lifetime has passed (never in a bench run), as the
+//   issue's measurement ran it: ours rotates on every use and detects reuse, oidc-provider does not;
 // - introspection and revocation enabled.
 // Lifetimes follow our server's defaults: code 60 s, access token 1800 s, refresh token 100 days.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
@@ -93,7 +95,6 @@ const provider = new Provider(`http://${host}:${port}`, {
     },
   },
   issueRefreshToken: (_ctx, client) => client.grantTypeAllowed("refresh_token"),
-  rotateRefreshToken: true,
   ttl: {
     AccessToken: 1800,
     AuthorizationCode: 60,

@@ -17,6 +17,7 @@ const ENDPOINTS: Endpoints = {
   introspection: "/token/introspection",
   jwks: "/jwks",
   introspectsJwts: false,
+  rotatesRefreshTokens: false,
 };
 
 /** oidc-provider: /auth, its dev interactions at /interaction/:uid, /token. */

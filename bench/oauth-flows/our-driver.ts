@@ -13,6 +13,7 @@ export function ourDriver(http: HttpClient, clientId: string, clientSecret: stri
       introspection: "/oauth/introspect",
       jwks: "/api/now/oauth/jwks",
       introspectsJwts: true,
+      rotatesRefreshTokens: true,
     }),
     async login(jar, user) {
       const page = await http.send("GET", authorizePath(newRequest()), { jar, expect: 200 });

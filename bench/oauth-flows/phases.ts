@@ -221,7 +221,7 @@ export async function refreshPhase(ctx: Context): Promise<PhaseResult> {
   }
   return loopPhase(ctx, "refresh", chains, async (chain) => {
     const tokens = await ctx.driver.refresh(chain.refreshToken);
-    if (tokens.refresh_token === chain.refreshToken)
+    if (ctx.driver.rotatesRefreshTokens && tokens.refresh_token === chain.refreshToken)
       throw new Error("the refresh grant did not rotate the refresh token");
     chain.refreshToken = tokens.refresh_token;
   });

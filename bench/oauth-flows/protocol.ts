@@ -33,6 +33,7 @@ export interface Driver {
   /** Introspection of a token, for autocannon; undefined when the target cannot introspect that kind. */
   introspection(token: string, kind: "refresh_token" | "access_token"): LoadSpec | undefined;
   jwks: LoadSpec;
+  rotatesRefreshTokens: boolean;
 }
 
 export function base64url(bytes: Buffer): string {
@@ -123,6 +124,8 @@ export interface Endpoints {
   jwks: string;
   /** False when the target refuses to introspect (JWT) access tokens. */
   introspectsJwts: boolean;
+  /** True when every refresh grant answers a new refresh token (the bench then checks it does). */
+  rotatesRefreshTokens: boolean;
 }
 
 /**
@@ -146,6 +149,7 @@ export function sharedRequests(
   };
   return {
     http,
+    rotatesRefreshTokens: endpoints.rotatesRefreshTokens,
     exchange: ({ code, verifier }) =>
       grant({ grant_type: "authorization_code", code, code_verifier: verifier, redirect_uri: REDIRECT_URI }),
     refresh: (refreshToken) => grant({ grant_type: "refresh_token", refresh_token: refreshToken }),
