@@ -12,7 +12,11 @@ import {
 import { applyPending, MIGRATIONS_TABLE } from "./migrations";
 import { Mutex } from "./mutex";
 import { assertPrivate, ensurePrivateDir, ensurePrivateFile } from "./private-files";
+import { BACKSTOP_PAGES, Checkpointer } from "./sqlite-checkpointer";
 import { GroupCommit } from "./sqlite-group-commit";
+
+/** How often the checkpointer copies the log into the database file. */
+const CHECKPOINT_INTERVAL_MS = 200;
 
 // Extended result codes: https://sqlite.org/rescode.html
 const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
@@ -71,14 +75,28 @@ export class SqliteDatabase implements Database {
   private readonly groupCommit: GroupCommit;
   /** Prepared statements by SQL text: preparing is most of the cost of a small query. */
   private readonly statements = new Map<string, StatementSync>();
+  /** Checkpoints off the event loop (./sqlite-checkpointer.ts); none for an in-memory database. */
+  readonly checkpointer?: Checkpointer;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    options: { checkpointIntervalMs?: number } = {},
+  ) {
     if (path !== ":memory:") preparePrivateFiles(path);
     this.db = new DatabaseSync(path);
     this.db.exec("PRAGMA journal_mode = WAL");
     this.db.exec("PRAGMA synchronous = FULL");
     this.db.exec("PRAGMA foreign_keys = ON");
     this.db.exec("PRAGMA busy_timeout = 5000");
+    if (path !== ":memory:") {
+      this.db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+      this.checkpointer = new Checkpointer(
+        path,
+        options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS,
+        (message) =>
+          process.emitWarning(`SQLite checkpoint failed (the log grows until it succeeds): ${message}`),
+      );
+    }
     this.direct = {
       query: async <T extends Row>(sql: string, params: readonly unknown[] = []) => this.all<T>(sql, params),
       execute: async (sql: string, params: readonly unknown[] = []) => this.run(sql, params),
@@ -142,6 +160,7 @@ export class SqliteDatabase implements Database {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     await this.lock.run(() => {
       if (!this.db.isOpen) return;
       this.statements.clear();
