@@ -33,10 +33,12 @@ export class Checkpointer {
 
   /** One checkpoint now, answered once it has run (tests). */
   checkpointNow(): Promise<void> {
+    this.worker.ref();
     return new Promise((resolve) => {
       const done = (message: { done?: boolean }) => {
         if (!message.done) return;
         this.worker.off("message", done);
+        this.worker.unref();
         resolve();
       };
       this.worker.on("message", done);
@@ -46,6 +48,8 @@ export class Checkpointer {
 
   /** Stops the thread after the checkpoint it may be running, and closes its connection. */
   async stop(): Promise<void> {
+    // Held until it exits: an unreferenced thread would let the process end inside this await.
+    this.worker.ref();
     this.worker.postMessage({ stop: true });
     await this.exited;
   }

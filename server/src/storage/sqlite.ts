@@ -150,6 +150,10 @@ export class SqliteDatabase implements Database {
     return this.groupCommit.run(fn, options.durability ?? "full");
   }
 
+  executeRelaxed(sql: string, params: readonly unknown[] = []): Promise<{ rowCount: number }> {
+    return this.transaction((tx) => tx.execute(sql, params), { durability: "relaxed" });
+  }
+
   async migrate(): Promise<void> {
     await this.execute(MIGRATIONS_TABLE);
     await this.transaction((tx) => applyPending(tx));
@@ -164,8 +168,13 @@ export class SqliteDatabase implements Database {
     await this.lock.run(() => {
       if (!this.db.isOpen) return;
       this.statements.clear();
-      this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-      this.db.close();
+      try {
+        this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      } catch {
+        // A full disk: the log stays beside the file, whole, and the next open replays it.
+      } finally {
+        this.db.close();
+      }
     });
   }
 }
