@@ -1,4 +1,4 @@
-import type { SqlExecutor } from "./database";
+import type { SpendStatement, SqlExecutor } from "./database";
 
 /**
  * The authorization_codes table: one row per code, keyed by the code's hash (which is also the
@@ -54,13 +54,12 @@ export async function findCodeByHash(db: SqlExecutor, codeHash: string): Promise
 }
 
 /**
- * Marks a code consumed at `at` by a conditional UPDATE that only one of any number of concurrent
- * redemptions can win: false when it was already consumed.
+ * Marks a code consumed at `at`: a conditional UPDATE that only one of any number of concurrent
+ * redemptions can win (it changes no row when the code was already consumed).
  */
-export async function markCodeConsumed(db: SqlExecutor, codeHash: string, at: string): Promise<boolean> {
-  const { rowCount } = await db.execute(
-    "UPDATE authorization_codes SET consumed_at = ? WHERE code_hash = ? AND consumed_at IS NULL",
-    [at, codeHash],
-  );
-  return rowCount === 1;
+export function consumeCodeStatement(codeHash: string, at: string): SpendStatement {
+  return {
+    sql: "UPDATE authorization_codes SET consumed_at = ? WHERE code_hash = ? AND consumed_at IS NULL",
+    params: [at, codeHash],
+  };
 }

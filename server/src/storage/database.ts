@@ -62,11 +62,37 @@ export interface Database extends SqlExecutor {
   readonly dialect: "sqlite" | "postgres";
   /** Runs fn atomically: every write in it commits together or not at all. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: { durability?: Durability }): Promise<T>;
+  /**
+   * One statement that commits by itself with relaxed durability: on PostgreSQL one round trip (on
+   * connections whose session runs synchronous_commit=off), on SQLite a relaxed transaction of one.
+   */
+  executeRelaxed(sql: string, params?: readonly unknown[]): Promise<{ rowCount: number }>;
   /** Applies pending migrations; safe when several servers start at once. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A conditional UPDATE that spends a one-time credential (a code, a refresh token): of any number
+ * of concurrent uses it changes a row for exactly one (storage/spend-and-issue.ts).
+ */
+export interface SpendStatement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * An executor over `db` whose every `execute` is one statement committing by itself with relaxed
+ * durability (Database.executeRelaxed: one round trip on PostgreSQL); its queries are plain reads.
+ * For writes of short-lived OAuth state that take one statement (a login session, a code).
+ */
+export function relaxedStatements(db: Database): SqlExecutor {
+  return {
+    query: (sql, params) => db.query(sql, params),
+    execute: (sql, params) => db.executeRelaxed(sql, params),
+  };
 }
 
 /** A UNIQUE or PRIMARY KEY constraint refused a write. */

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from "./database";
+import type { SpendStatement, SqlExecutor } from "./database";
 
 /**
  * The oauth_tokens table: every access and refresh token issued, by id (a JWT's jti) and, for
@@ -30,13 +30,14 @@ export interface NewToken {
   expiresAt: string;
 }
 
-/** Stores a grant's new tokens in one statement (an access and a refresh token: one round trip). */
-export async function insertTokens(db: SqlExecutor, tokens: readonly NewToken[]): Promise<void> {
-  if (tokens.length === 0) return;
-  await db.execute(
-    `INSERT INTO oauth_tokens (id, kind, token_hash, integration_id, user_id, scope, family_id, created_at, expires_at)
-     VALUES ${tokens.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
-    tokens.flatMap((token) => [
+const TOKEN_COLUMNS =
+  "id, kind, token_hash, integration_id, user_id, scope, family_id, created_at, expires_at";
+
+/** The rows of `tokens` as a VALUES list and its parameters, in TOKEN_COLUMNS' order. */
+export function tokenValues(tokens: readonly NewToken[]): { sql: string; params: unknown[] } {
+  return {
+    sql: `VALUES ${tokens.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+    params: tokens.flatMap((token) => [
       token.id,
       token.kind,
       token.hash,
@@ -47,7 +48,26 @@ export async function insertTokens(db: SqlExecutor, tokens: readonly NewToken[])
       token.createdAt,
       token.expiresAt,
     ]),
-  );
+  };
+}
+
+/** Stores a grant's new tokens in one statement (an access and a refresh token: one round trip). */
+export async function insertTokens(db: SqlExecutor, tokens: readonly NewToken[]): Promise<void> {
+  if (tokens.length === 0) return;
+  const values = tokenValues(tokens);
+  await db.execute(`INSERT INTO oauth_tokens (${TOKEN_COLUMNS}) ${values.sql}`, values.params);
+}
+
+/**
+ * The same INSERT, of rows only when the conditional UPDATE `spent` (a CTE of the statement, with
+ * RETURNING) changed one: PostgreSQL's form of "spend, then store", in one statement.
+ */
+export function insertTokensIfSpent(tokens: readonly NewToken[]): { sql: string; params: unknown[] } {
+  const values = tokenValues(tokens);
+  return {
+    sql: `INSERT INTO oauth_tokens (${TOKEN_COLUMNS}) SELECT * FROM (${values.sql}) AS minted (${TOKEN_COLUMNS}) WHERE EXISTS (SELECT 1 FROM spent)`,
+    params: values.params,
+  };
 }
 
 /** The token with this hash (of either kind, or only refresh tokens), whatever its state. */
@@ -84,13 +104,12 @@ export async function revokeTokenById(db: SqlExecutor, id: string, at: string): 
 }
 
 /**
- * Marks a refresh token rotated at `at` by a conditional UPDATE that only one of any number of
- * concurrent uses can win: false when it was already rotated or revoked.
+ * Marks a refresh token rotated at `at`: a conditional UPDATE that only one of any number of
+ * concurrent uses can win (it changes no row when the token was already rotated or revoked).
  */
-export async function markTokenRotated(db: SqlExecutor, id: string, at: string): Promise<boolean> {
-  const { rowCount } = await db.execute(
-    "UPDATE oauth_tokens SET rotated_at = ? WHERE id = ? AND rotated_at IS NULL AND revoked_at IS NULL",
-    [at, id],
-  );
-  return rowCount === 1;
+export function rotateTokenStatement(id: string, at: string): SpendStatement {
+  return {
+    sql: "UPDATE oauth_tokens SET rotated_at = ? WHERE id = ? AND rotated_at IS NULL AND revoked_at IS NULL",
+    params: [at, id],
+  };
 }

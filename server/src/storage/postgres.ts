@@ -91,28 +91,47 @@ function executor(
   } satisfies SqlExecutor;
 }
 
+function newPool(connectionString: string, max: number, sessionOptions?: string): Pool {
+  const pool = new Pool({
+    connectionString,
+    max,
+    ...(sessionOptions ? { options: sessionOptions } : {}),
+    // Without these a request waits forever for a database that is down or a dead socket.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
+    keepAlive: true,
+  });
+  // An idle client that loses its connection must not crash the process; the pool replaces it.
+  pool.on("error", () => {});
+  // A connection the server drops makes pg emit 'error' on its client, checked out or not; with no
+  // listener that crashes the process. The statement in flight fails on its own, and the pool
+  // discards a client that is no longer queryable when it is released.
+  pool.on("connect", (client) => client.on("error", () => {}));
+  return pool;
+}
+
 /** PostgreSQL, for several server instances behind a load balancer. */
 export class PostgresDatabase implements Database {
   readonly dialect = "postgres" as const;
   private readonly pool: Pool;
   private readonly direct: SqlExecutor;
+  /**
+   * Connections whose session runs synchronous_commit=off, for executeRelaxed alone: a statement
+   * there commits by itself without waiting for the WAL to reach disk. Opened on first use; every
+   * other statement and transaction runs on `pool`, with the server's durable default.
+   */
+  private readonly relaxedPool: Pool;
+  private readonly relaxed: SqlExecutor;
 
   constructor(connectionString: string, options: { maxConnections?: number } = {}) {
-    this.pool = new Pool({
-      connectionString,
-      max: options.maxConnections ?? 10,
-      // Without these a request waits forever for a database that is down or a dead socket.
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-      query_timeout: QUERY_TIMEOUT_MS,
-      keepAlive: true,
-    });
-    // An idle client that loses its connection must not crash the process; the pool replaces it.
-    this.pool.on("error", () => {});
-    // A connection the server drops makes pg emit 'error' on its client, checked out or not; with no
-    // listener that crashes the process. The statement in flight fails on its own, and the pool
-    // discards a client that is no longer queryable when it is released.
-    this.pool.on("connect", (client) => client.on("error", () => {}));
+    this.pool = newPool(connectionString, options.maxConnections ?? 10);
+    this.relaxedPool = newPool(connectionString, options.maxConnections ?? 10, "-c synchronous_commit=off");
     this.direct = executor((sql, params) => this.pool.query(named(sql, params)));
+    this.relaxed = executor((sql, params) => this.relaxedPool.query(named(sql, params)));
+  }
+
+  executeRelaxed(sql: string, params?: readonly unknown[]): Promise<{ rowCount: number }> {
+    return this.relaxed.execute(sql, params);
   }
 
   query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
@@ -170,5 +189,6 @@ export class PostgresDatabase implements Database {
 
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
+    if (!this.relaxedPool.ended) await this.relaxedPool.end();
   }
 }

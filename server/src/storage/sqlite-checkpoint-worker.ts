@@ -2,9 +2,14 @@
 // database file, copying the write-ahead log into the file every `intervalMs` with a PASSIVE
 // checkpoint (which never waits for, nor blocks, the server's readers and writers), with
 // synchronous=FULL so the log is fsynced before the file is written and the file after. Only Node's
-// modules: the thread loads this file alone (as .ts under the tests, .js when built).
-import { DatabaseSync } from "node:sqlite";
-import { parentPort, workerData } from "node:worker_threads";
+// modules: the thread loads this file alone (as .ts under the tests, .js when built). Written with
+// require so that Node reads the .ts file as the CommonJS module it compiles to, without reparsing
+// (Node drops the type imports, which make it a module, not a script, for TypeScript).
+import type * as Sqlite from "node:sqlite";
+import type * as Threads from "node:worker_threads";
+
+const { DatabaseSync } = require("node:sqlite") as typeof Sqlite;
+const { parentPort, workerData } = require("node:worker_threads") as typeof Threads;
 
 const { path, intervalMs } = workerData as { path: string; intervalMs: number };
 const db = new DatabaseSync(path);

@@ -64,4 +64,32 @@ describe.each(DATABASES)("relaxed durability on %s", (kind) => {
       expect(values.every((v) => v?.synchronous_commit === "on")).toBe(true);
     }
   });
+
+  /** The durability setting in force for a statement, as that statement saw it (stored in a row). */
+  const settingSql =
+    kind === "sqlite"
+      ? "(SELECT synchronous FROM pragma_synchronous)"
+      : "current_setting('synchronous_commit')";
+
+  test("executeRelaxed commits its one statement by itself, with the relaxed setting, and the durable path stays durable", async () => {
+    await store.db.execute("CREATE TABLE IF NOT EXISTS seen_settings (id INTEGER PRIMARY KEY, setting TEXT)");
+    const relaxed = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        store.db.executeRelaxed(`INSERT INTO seen_settings (id, setting) VALUES (?, ${settingSql})`, [i]),
+      ),
+    );
+    expect(relaxed.every((r) => r.rowCount === 1)).toBe(true);
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        store.db.execute(`INSERT INTO seen_settings (id, setting) VALUES (?, ${settingSql})`, [100 + i]),
+      ),
+    );
+    const rows = await store.db.query<{ id: number; setting: string }>(
+      "SELECT id, setting FROM seen_settings",
+    );
+    const off = kind === "sqlite" ? "1" : "off";
+    const on = kind === "sqlite" ? "2" : "on";
+    expect(rows.filter((r) => Number(r.id) < 100).map((r) => String(r.setting))).toEqual(Array(12).fill(off));
+    expect(rows.filter((r) => Number(r.id) >= 100).map((r) => String(r.setting))).toEqual(Array(12).fill(on));
+  });
 });

@@ -1,11 +1,16 @@
 import { CODE_LIFETIME_SECONDS } from "../../contract";
 import {
+  consumeCodeStatement,
   findCodeByHash,
   insertCode,
-  markCodeConsumed,
   type NewCode,
 } from "../../storage/authorization-codes";
-import type { Database, SqlExecutor } from "../../storage/database";
+import {
+  type Database,
+  relaxedStatements,
+  type SpendStatement,
+  type SqlExecutor,
+} from "../../storage/database";
 import type { Clock } from "../clock";
 import { credentialHash, randomCredential } from "./opaque";
 
@@ -25,7 +30,7 @@ export async function issueCode(db: Database, clock: Clock, grant: CodeGrant): P
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + CODE_LIFETIME_SECONDS * 1000).toISOString(),
   };
-  await db.transaction((tx) => insertCode(tx, row), { durability: "relaxed" });
+  await insertCode(relaxedStatements(db), row);
   return code;
 }
 
@@ -57,9 +62,9 @@ export async function findCode(db: SqlExecutor, code: string): Promise<StoredCod
 }
 
 /**
- * Consumes a code exactly once: a conditional UPDATE that only one of any number of concurrent
- * redemptions can win. False when it was already consumed (reuse).
+ * The statement that consumes a code exactly once: of any number of concurrent redemptions it
+ * changes a row for one only; for the others the code was already consumed (reuse).
  */
-export async function consumeCode(db: SqlExecutor, clock: Clock, codeHash: string): Promise<boolean> {
-  return markCodeConsumed(db, codeHash, clock.now().toISOString());
+export function consumption(clock: Clock, codeHash: string): SpendStatement {
+  return consumeCodeStatement(codeHash, clock.now().toISOString());
 }

@@ -1,5 +1,5 @@
 import type { User } from "../../contract";
-import type { Database, SqlExecutor } from "../../storage/database";
+import { type Database, relaxedStatements, type SqlExecutor } from "../../storage/database";
 import { deleteSession, findSessionUser, insertSession } from "../../storage/login-sessions";
 import type { Clock } from "../clock";
 import { USER } from "../records/kinds";
@@ -19,7 +19,7 @@ export async function createSession(db: Database, clock: Clock, userId: string):
     expiresAt: new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000).toISOString(),
   };
   // Relaxed durability: a session lost to a power failure just means signing in again.
-  await db.transaction((tx) => insertSession(tx, session), { durability: "relaxed" });
+  await insertSession(relaxedStatements(db), session);
   return id;
 }
 

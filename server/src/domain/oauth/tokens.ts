@@ -1,10 +1,10 @@
 import type { TokenResponse } from "../../contract";
-import type { SqlExecutor } from "../../storage/database";
+import type { SpendStatement, SqlExecutor } from "../../storage/database";
 import {
   findTokenByHash,
-  insertTokens,
-  markTokenRotated,
+  type NewToken,
   revokeTokenFamily,
+  rotateTokenStatement,
   type TokenRow,
 } from "../../storage/oauth-tokens";
 import type { Clock } from "../clock";
@@ -98,22 +98,20 @@ export async function mintTokens(ctx: TokenContext, grant: Grant): Promise<Minte
   };
 }
 
-/** Records minted tokens (in the transaction that consumed the code or refresh token). */
-export async function storeTokens(db: SqlExecutor, minted: MintedTokens): Promise<TokenResponse> {
+/** The rows of minted tokens, as the statement that spends the code or refresh token stores them. */
+export function tokenRows(minted: MintedTokens): NewToken[] {
   const { grant, now } = minted;
-  await insertTokens(
-    db,
-    minted.rows.map((row) => ({
-      ...row,
-      integrationId: grant.client.id,
-      userId: grant.user.id,
-      scope: grant.scope,
-      familyId: grant.familyId,
-      createdAt: now.toISOString(),
-      expiresAt: row.expires.toISOString(),
-    })),
-  );
-  return minted.response;
+  return minted.rows.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    hash: row.hash,
+    integrationId: grant.client.id,
+    userId: grant.user.id,
+    scope: grant.scope,
+    familyId: grant.familyId,
+    createdAt: now.toISOString(),
+    expiresAt: row.expires.toISOString(),
+  }));
 }
 
 export async function revokeFamily(db: SqlExecutor, clock: Clock, familyId: string): Promise<number> {
@@ -147,7 +145,7 @@ export async function findRefreshToken(
   return { outcome: "usable", row };
 }
 
-/** Spends a refresh token exactly once: false when a concurrent use got there first. */
-export async function markRotated(db: SqlExecutor, clock: Clock, id: string): Promise<boolean> {
-  return markTokenRotated(db, id, clock.now().toISOString());
+/** The statement that spends a refresh token: of concurrent uses it changes a row for one only. */
+export function rotation(clock: Clock, id: string): SpendStatement {
+  return rotateTokenStatement(id, clock.now().toISOString());
 }

@@ -1,6 +1,8 @@
 // The refresh_token grant (RFC 6749 §6): rotation, reuse detection revoking the whole grant
 // (RFC 9700 §4.14.2), narrowing but never widening the scope, binding to the client, expiry.
+import fc from "fast-check";
 import type { LightMyRequestResponse } from "fastify";
+import { credentialHash } from "../../../src/domain/oauth/opaque";
 import {
   authOf,
   type CookieJar,
@@ -69,6 +71,33 @@ describe.each(DATABASES)("the refresh_token grant on %s", (kind) => {
     expect(await introspection(t, first.refresh_token)).toEqual({ active: false });
 
     expectError(await refresh(t, web, first.refresh_token), "invalid_grant");
+  });
+
+  test("of any number of concurrent uses of one refresh token exactly one gets tokens, once; the others revoke the grant", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 12 }), async (uses) => {
+        const first = await grantTokens(t, web, jar);
+        const responses = await Promise.all(
+          Array.from({ length: uses }, () => refresh(t, web, first.refresh_token)),
+        );
+        const won = responses.filter((r) => r.statusCode === 200);
+        expect(won).toHaveLength(1);
+        for (const res of responses.filter((r) => r.statusCode !== 200)) expectError(res, "invalid_grant");
+        // One issuance only: the grant holds the first two tokens and one rotation's two, no more.
+        const [{ family_id: family }] = (await t.store.db.query<{ family_id: string }>(
+          "SELECT family_id FROM oauth_tokens WHERE token_hash = ?",
+          [credentialHash(first.refresh_token)],
+        )) as [{ family_id: string }];
+        const rows = await t.store.db.query<{ kind: string }>(
+          "SELECT kind FROM oauth_tokens WHERE family_id = ?",
+          [family],
+        );
+        expect(rows.map((r) => r.kind).sort()).toEqual(["access", "access", "refresh", "refresh"]);
+        // The losers presented a spent token: the winner's tokens are revoked with the grant.
+        expect(await introspection(t, won[0]!.json().refresh_token)).toEqual({ active: false });
+      }),
+      { numRuns: 8 },
+    );
   });
 
   test("reuse of a rotated refresh token revokes the whole family: the newest access and refresh tokens become inactive", async () => {

@@ -1,5 +1,5 @@
 import { CodeVerifierSchema, type TokenRequest } from "../../../contract";
-import { type CodeGrant, consumeCode, findCode } from "../codes";
+import { type CodeGrant, consumption, findCode } from "../codes";
 import { OAuthError } from "../errors";
 import { verifierMatches } from "../pkce";
 import { mintTokens, revokeFamily } from "../tokens";
@@ -80,6 +80,6 @@ export const authorizationCode: GrantHandler = async (ctx, client, params) => {
   const minted = await mintTokens(ctx, { client, user, scope: grant.scope, familyId: codeHash });
   // A concurrent second redemption waits for this transaction, sees the code used and revokes these
   // tokens too; if it won instead, this one is the reuse.
-  const tokens = await issueOnce(ctx, (tx) => consumeCode(tx, ctx.clock, codeHash), minted);
+  const tokens = await issueOnce(ctx, consumption(ctx.clock, codeHash), minted);
   return tokens ?? reusedCode(ctx, codeHash, "lost a concurrent redemption");
 };

@@ -1,5 +1,5 @@
 import { OAuthError } from "../errors";
-import { findRefreshToken, markRotated, mintTokens, revokeFamily } from "../tokens";
+import { findRefreshToken, mintTokens, revokeFamily, rotation } from "../tokens";
 import { activeUser } from "./active-user";
 import type { GrantContext, GrantHandler } from "./context";
 import { issueOnce } from "./issue-once";
@@ -42,6 +42,6 @@ export const refreshToken: GrantHandler = async (ctx, client, params) => {
   const scope = narrowedScope(row.scope, params.scope);
   const user = await activeUser(ctx, row.user_id, "refresh token");
   const minted = await mintTokens(ctx, { client, user, scope, familyId: row.family_id });
-  const tokens = await issueOnce(ctx, (tx) => markRotated(tx, ctx.clock, row.id), minted);
+  const tokens = await issueOnce(ctx, rotation(ctx.clock, row.id), minted);
   return tokens ?? reusedRefreshToken(ctx, row.family_id, "lost a concurrent use");
 };
