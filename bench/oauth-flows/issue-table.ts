@@ -3,6 +3,7 @@
 // ratio the range of the rounds' own ratios (ours ÷ oidc-provider's run of the same round).
 import { table } from "../lib/common";
 import { type Comparison, METRICS, type Metric, rangeText } from "./report-metrics";
+import type { PostgresKey } from "./settings";
 import type { TargetResult } from "./targets";
 
 /** A row of the issue's table: the metric it shows and the issue's goal for the ratio. */
@@ -31,14 +32,16 @@ const ROWS: IssueRow[] = [
   { metric: "peak-rss", measure: "peak RSS", goal: "< 1× (keep)" },
 ];
 
-/** The figures of the PostgreSQL row, in its order. */
+/** The figures of the PostgreSQL rows, in their order. */
 const POSTGRES_METRICS = ["flows-per-second", "refresh-per-second", "introspections-per-second"];
+/** The phases of the round-trips row (statements per operation), in its order. */
+const STATEMENT_PHASES = ["flow", "exchange", "refresh", "introspect"] as const;
 
 /** What the JSON keeps of each row (bench/results/oauth-flows.json, `issueTable`). */
 export interface IssueTableRow {
   id: string;
   measure: string;
-  target: "sqlite" | "postgres";
+  target: "sqlite" | PostgresKey;
   goal: string;
   /** The ranges over the rounds, as printed. */
   oidcProvider: string;
@@ -66,7 +69,7 @@ function cells(
   id: string,
   targets: readonly TargetResult[],
   comparisons: readonly Comparison[],
-  key: "sqlite" | "postgres",
+  key: "sqlite" | PostgresKey,
 ): [string, string, string] {
   const metric = metricOf(id);
   const [format, unit] = FORMATS[id] ?? [thousands, ""];
@@ -93,21 +96,68 @@ export function issueTableRows(
     const measure = row.measure.replace(/\{(\w+)\}/g, (_, phase: string) => String(connections[phase]));
     return { id: row.metric, measure, target: "sqlite", goal: row.goal, oidcProvider, ours, ratio };
   });
-  if (targets.some((t) => t.key === "postgres")) {
-    const columns = POSTGRES_METRICS.map((id) => cells(id, targets, comparisons, "postgres"));
+  for (const [key, what] of [
+    ["postgres", "on PostgreSQL"],
+    ["postgres-2", "on PostgreSQL, two server instances splitting the load"],
+  ] as const) {
+    if (!targets.some((t) => t.key === key)) continue;
+    const columns = POSTGRES_METRICS.map((id) => cells(id, targets, comparisons, key));
     const joined = (i: number) => columns.map((c) => c[i]).join(" · ");
-    const rounds = targets.filter((t) => t.key === "postgres").length;
+    const rounds = targets.filter((t) => t.key === key).length;
     rows.push({
-      id: "postgres",
-      measure: `on PostgreSQL (${rounds} repetition(s)): flows/s · refresh/s · introspections/s`,
-      target: "postgres",
+      id: key,
+      measure: `${what} (${rounds} repetition(s)): flows/s · refresh/s · introspections/s`,
+      target: key,
       goal: "≥ 1× each",
       oidcProvider: joined(0),
       ours: joined(1),
       ratio: joined(2),
     });
   }
+  const postgres = targets.filter((t) => t.key === "postgres");
+  if (postgres.length) {
+    const perOperation = STATEMENT_PHASES.map((phase) => {
+      if (postgres.some((t) => t.statementCounts?.startsWith("not measured"))) return "not measured";
+      const values = postgres.map((t) => t.phases[phase]?.database?.statementsPerOperation);
+      return rangeText(values, (v) => v.toFixed(1)) ?? "—";
+    });
+    rows.push({
+      id: "postgres-round-trips",
+      measure:
+        "on PostgreSQL: database round trips (statements, pg_stat_statements) per flow · code exchange · refresh grant · introspection",
+      target: "postgres",
+      goal: "one per grant (aim)",
+      oidcProvider: "— (in memory)",
+      ours: perOperation.join(" · "),
+      ratio: "",
+    });
+  }
   return rows;
+}
+
+/**
+ * Two instances ÷ one on PostgreSQL, per figure of the PostgreSQL row and round: the line under
+ * the issue's table; undefined without both targets.
+ */
+export function instancesLine(targets: readonly TargetResult[]): string | undefined {
+  const one = targets.filter((t) => t.key === "postgres");
+  const two = targets.filter((t) => t.key === "postgres-2");
+  if (!one.length || !two.length) return undefined;
+  const parts = POSTGRES_METRICS.map((id) => {
+    const metric = metricOf(id);
+    const ratios = two.map((t) => {
+      const base = one.find((o) => o.round === t.round);
+      const a = metric.value(t);
+      const b = base && metric.value(base);
+      return a === undefined || b === undefined || b === 0 ? undefined : a / b;
+    });
+    return `${metric.label.split(" (")[0]} ${rangeText(ratios, twoDigits, "×") ?? "—"}`;
+  });
+  return (
+    `Two server instances on one PostgreSQL ÷ one instance, same round: ${parts.join(", ")}. ` +
+    "The machine has 2 cores, shared by both instances, PostgreSQL and the load generator: this shows " +
+    "that the instances work together on one database, not how they would scale on machines of their own."
+  );
 }
 
 /** The Markdown table; its first header cell says how the processes were pinned. */
