@@ -113,7 +113,7 @@ export const METRICS: Metric[] = [
     (p) => p.perSecond,
     0,
   ),
-  statements("introspect-access", "introspection"),
+  statements("introspect-access", "introspection (JWT)"),
   rate("jwks-per-second", "JWKS requests/s", "jwks", 0, atLeast(1)),
   statements("jwks", "JWKS request"),
   rate("logins-per-second", "Logins/s (fresh browser → consent page)", "login", 1),

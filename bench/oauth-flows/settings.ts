@@ -86,6 +86,11 @@ export const SETTINGS = {
   phases: listFromEnv("BENCH_PHASES", PHASES.join(",")),
   cpuProfileDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
   externalPostgres: Boolean(process.env.BENCH_DATABASE_URL),
+  /**
+   * Count the server's PostgreSQL statements per phase (pg_stat_statements, loaded in the throwaway
+   * cluster); BENCH_STATEMENT_COUNTS=off starts the cluster without it, to see what it costs.
+   */
+  statementCounts: process.env.BENCH_STATEMENT_COUNTS !== "off",
 };
 
 /** Where the servers and the load generator run (BENCH_PIN): server on CPU 0, bench on CPU 1. */

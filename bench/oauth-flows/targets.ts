@@ -174,6 +174,10 @@ async function statementCounterFor(
   result: TargetResult,
 ): Promise<StatementCounter | undefined> {
   if (!isPostgres(key)) return undefined;
+  if (!SETTINGS.statementCounts) {
+    result.statementCounts = "not measured: BENCH_STATEMENT_COUNTS=off";
+    return undefined;
+  }
   const opened = await openStatementCounter(database);
   if ("unavailable" in opened) {
     result.statementCounts = `not measured: ${opened.unavailable}`;
@@ -326,6 +330,6 @@ export async function benchTarget(key: TargetKey, round: number): Promise<Target
     () => benchOidcProvider(result),
     (_, location) => benchOurServer(key as Exclude<TargetKey, "oidc-provider">, location, result),
     // PostgreSQL with pg_stat_statements, to count the server's statements per phase.
-    isPostgres(key) ? { kind: "postgres", options: { statementStats: true } } : undefined,
+    isPostgres(key) ? { kind: "postgres", options: { statementStats: SETTINGS.statementCounts } } : undefined,
   );
 }
