@@ -139,7 +139,7 @@ export function issueTableRows(
  * Two instances ÷ one on PostgreSQL, per figure of the PostgreSQL row and round: the line under
  * the issue's table; undefined without both targets.
  */
-export function instancesLine(targets: readonly TargetResult[]): string | undefined {
+export function instancesLine(targets: readonly TargetResult[], pinned: boolean): string | undefined {
   const one = targets.filter((t) => t.key === "postgres");
   const two = targets.filter((t) => t.key === "postgres-2");
   if (!one.length || !two.length) return undefined;
@@ -156,7 +156,10 @@ export function instancesLine(targets: readonly TargetResult[]): string | undefi
   return (
     `Two server instances on one PostgreSQL ÷ one instance, same round: ${parts.join(", ")}. ` +
     "The machine has 2 cores, shared by both instances, PostgreSQL and the load generator: this shows " +
-    "that the instances work together on one database, not how they would scale on machines of their own."
+    "that the instances work together on one database, not how they would scale on machines of their own." +
+    (pinned
+      ? " Pinned: the one instance runs on CPU 0, the two on either core (BENCH_PIN=off compares them alike)."
+      : "")
   );
 }
 

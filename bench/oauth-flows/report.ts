@@ -203,7 +203,9 @@ export function markdown(report: Report): string {
       report.pinning.serverCpu ? "pinned: server CPU 0, bench CPU 1" : "not pinned",
     ),
     "",
-    ...[instancesLine(report.targets)].filter((line) => line !== undefined).flatMap((line) => [line, ""]),
+    ...[instancesLine(report.targets, report.pinning.serverCpu !== undefined)]
+      .filter((line) => line !== undefined)
+      .flatMap((line) => [line, ""]),
     loginLine(report),
     "",
     "All figures:",
