@@ -22,7 +22,7 @@ import { runMain } from "./lib/cleanup";
 import { checkBuilt, packageVersion } from "./lib/common";
 import { reportHeader } from "./lib/report";
 import { benchSelected, checkNames, finishRun } from "./lib/targets";
-import { markdown, type Report, ratios } from "./management-api/report";
+import { goals, markdown, type Report, ratios } from "./management-api/report";
 import { BARE, CLI, RESULTS_FILE, SETTINGS, TARGET_KEYS } from "./management-api/settings";
 import { benchTarget } from "./management-api/targets";
 
@@ -43,9 +43,11 @@ async function main(): Promise<number> {
     settings: SETTINGS,
     targets,
     ratios: [],
+    goals: [],
     valid: false,
   };
   report.ratios = ratios(targets);
+  report.goals = goals(report.ratios);
   return finishRun(
     RESULTS_FILE,
     report,

@@ -1,9 +1,10 @@
 // The management API bench's report: the Markdown tables and ratios.
 import { mib, table } from "../lib/common";
 import { databaseCell } from "../lib/database-target";
+import { type GoalRow, metOver } from "../lib/goals";
 import { type Machine, reportHead } from "../lib/report";
 import type { SETTINGS, TargetKey, Workload } from "./settings";
-import { type TargetResult, wanted } from "./targets";
+import { TARGET_LABELS, type TargetResult, wanted } from "./targets";
 
 export interface Ratio {
   target: TargetKey;
@@ -30,6 +31,21 @@ export function ratios(targets: TargetResult[]): Ratio[] {
     }
   }
   return out;
+}
+
+/** The issue's goals for GET one: ≥ 0.5× the bare route on SQLite, ≥ 0.3× on PostgreSQL. */
+const GET_ONE_GOALS: Partial<Record<TargetKey, number>> = { sqlite: 0.5, postgres: 0.3 };
+
+export function goals(measured: readonly Ratio[]): GoalRow[] {
+  return Object.entries(GET_ONE_GOALS).map(([target, goal]) => {
+    const ratio = measured.find((r) => r.target === target && r.workload === "get");
+    return {
+      measure: `management API GET one, ${TARGET_LABELS[target as TargetKey]}`,
+      figure: ratio ? `${ratio.ratio.toFixed(2)}× the bare route (${ratio.of})` : "not measured",
+      goal: `≥ ${goal}×`,
+      met: ratio ? metOver([ratio.ratio >= goal!]) : "n/a",
+    };
+  });
 }
 
 export function markdown(report: Report): string {
@@ -119,5 +135,7 @@ export interface Report {
   settings: typeof SETTINGS;
   targets: TargetResult[];
   ratios: Ratio[];
+  /** The issue's goals as judged by this run, for bench/goals.ts. */
+  goals: GoalRow[];
   valid: boolean;
 }

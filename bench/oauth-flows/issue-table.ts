@@ -2,6 +2,7 @@
 // goal; then the PostgreSQL row. Each figure is the range over the rounds (BENCH_REPEAT), each
 // ratio the range of the rounds' own ratios (ours ÷ oidc-provider's run of the same round).
 import { table } from "../lib/common";
+import { type GoalRow, metOver } from "../lib/goals";
 import { type Comparison, METRICS, type Metric, rangeText } from "./report-metrics";
 import type { TargetResult } from "./targets";
 
@@ -121,4 +122,30 @@ export function issueTableMarkdown(
     rows.map((r) => [r.measure, r.oidcProvider, r.ours, r.ratio, r.goal]),
     new Set([1, 2, 3]),
   );
+}
+
+/** The issue's goals as this run judged them (bench/lib/goals.ts): the SQLite rows, then PostgreSQL's ≥ 1× each. */
+export function issueGoals(rows: readonly IssueTableRow[], comparisons: readonly Comparison[]): GoalRow[] {
+  const judged = (target: "sqlite" | "postgres", id: string) =>
+    comparisons.filter((c) => c.target === target && c.metric === id);
+  const goals: GoalRow[] = rows
+    .filter((row) => row.target === "sqlite")
+    .map((row) => ({
+      measure: `${row.measure}, SQLite`,
+      figure: `${row.ratio} oidc-provider (${row.ours} vs ${row.oidcProvider})`,
+      goal: row.goal,
+      met: metOver(judged("sqlite", row.id).flatMap((c) => (c.met === undefined ? [] : [c.met]))),
+    }));
+  if (rows.some((row) => row.target === "postgres")) {
+    for (const id of POSTGRES_METRICS) {
+      const ratios = judged("postgres", id).map((c) => c.ratio);
+      goals.push({
+        measure: `${metricOf(id).label}, PostgreSQL`,
+        figure: `${rangeText(ratios, twoDigits, "×") ?? "—"} oidc-provider (in memory)`,
+        goal: "≥ 1×",
+        met: metOver(ratios.map((ratio) => ratio >= 1)),
+      });
+    }
+  }
+  return goals;
 }
