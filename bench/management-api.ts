@@ -26,7 +26,7 @@ import { runMain } from "./lib/cleanup";
 import { checkBuilt, packageVersion } from "./lib/common";
 import { reportHeader } from "./lib/report";
 import { benchSelected, checkNames, finishRun } from "./lib/targets";
-import { fsyncFigures, markdown, type Report, ratios } from "./management-api/report";
+import { fsyncFigures, goals, markdown, type Report, ratios } from "./management-api/report";
 import { BARE, CLI, RESULTS_FILE, SETTINGS, TARGET_KEYS } from "./management-api/settings";
 import { benchTarget } from "./management-api/targets";
 
@@ -48,8 +48,10 @@ async function main(): Promise<number> {
     targets,
     ratios: ratios(targets),
     fsync: fsyncFigures(targets),
+    goals: [],
     valid: false,
   };
+  report.goals = goals(report.ratios, report.fsync);
   return finishRun(
     RESULTS_FILE,
     report,

@@ -47,7 +47,7 @@ import { runMain } from "./lib/cleanup";
 import { checkBuilt, log, packageVersion } from "./lib/common";
 import { reportHeader } from "./lib/report";
 import { benchSelected, checkNames, finishRun } from "./lib/targets";
-import { issueTableRows } from "./oauth-flows/issue-table";
+import { issueGoals, issueTableRows } from "./oauth-flows/issue-table";
 import { markdown, noisyPhases, type Report } from "./oauth-flows/report";
 import { comparisons } from "./oauth-flows/report-metrics";
 import {
@@ -83,6 +83,7 @@ async function main(): Promise<number> {
   }
 
   const compared = comparisons(targets);
+  const issueTable = issueTableRows(targets, compared, SETTINGS.connections);
   const report: Report = {
     ...reportHeader("oauth-flows", {
       undici: packageVersion("undici"),
@@ -93,7 +94,8 @@ async function main(): Promise<number> {
     pinning: PINNING,
     targets,
     comparisons: compared,
-    issueTable: issueTableRows(targets, compared, SETTINGS.connections),
+    issueTable,
+    goals: issueGoals(issueTable, compared, targets),
     noisyPhases: noisyPhases(targets),
     valid: false,
   };

@@ -1,9 +1,10 @@
 // The management API bench's report: the Markdown tables and ratios.
 import { mib, table } from "../lib/common";
 import { databaseCell } from "../lib/database-target";
+import { type GoalRow, metOver } from "../lib/goals";
 import { type Machine, reportHead } from "../lib/report";
 import { type SETTINGS, type ServerKey, type TargetKey, WITHOUT_FSYNC, type Workload } from "./settings";
-import { type TargetResult, wanted } from "./targets";
+import { TARGET_LABELS, type TargetResult, wanted } from "./targets";
 
 export interface Ratio {
   target: TargetKey;
@@ -97,6 +98,37 @@ function fsyncTable(figures: readonly FsyncFigure[]): string[] {
   ];
 }
 
+/** The issue's goals for GET one: ≥ 0.5× the bare route on SQLite, ≥ 0.3× on PostgreSQL. */
+const GET_ONE_GOALS: Partial<Record<TargetKey, number>> = { sqlite: 0.5, postgres: 0.3 };
+
+/**
+ * The issue's goals as this run judged them: GET one against the bare route, and creates reported
+ * with and without fsync per commit (one row per database, met when both were measured).
+ */
+export function goals(measured: readonly Ratio[], fsync: readonly FsyncFigure[]): GoalRow[] {
+  const getOne = Object.entries(GET_ONE_GOALS).map(([target, goal]) => {
+    const ratio = measured.find((r) => r.target === target && r.workload === "get");
+    return {
+      measure: `management API GET one, ${TARGET_LABELS[target as TargetKey]}`,
+      figure: ratio ? `${ratio.ratio.toFixed(2)}× the bare route (${ratio.of})` : "not measured",
+      goal: `≥ ${goal}×`,
+      met: ratio ? metOver([ratio.ratio >= goal!]) : "n/a",
+    };
+  });
+  const creates = (["sqlite", "postgres"] as const).map((database): GoalRow => {
+    const figure = fsync.find((f) => f.database === database);
+    return {
+      measure: `management API creates with and without fsync per commit, ${TARGET_LABELS[database]}`,
+      figure: figure
+        ? `${figure.withFsync.toFixed(0)} vs ${figure.withoutFsync.toFixed(0)} req/s (${figure.ratio.toFixed(2)}×; fsync ${Math.round(figure.fsyncShare * 100)} % of a create)`
+        : "not measured",
+      goal: "reported; durability unchanged",
+      met: figure ? "yes" : "n/a",
+    };
+  });
+  return [...getOne, ...creates];
+}
+
 export function markdown(report: Report): string {
   const ratioOf = new Map(report.ratios.map((r) => [`${r.target}/${r.workload}`, r.ratio]));
   const rows: string[][] = [];
@@ -188,5 +220,7 @@ export interface Report {
   ratios: Ratio[];
   /** Creates with and without fsync per commit, per database. */
   fsync: FsyncFigure[];
+  /** The issue's goals as judged by this run, for bench/goals.ts. */
+  goals: GoalRow[];
   valid: boolean;
 }

@@ -2,6 +2,7 @@
 // goal; then the PostgreSQL row. Each figure is the range over the rounds (BENCH_REPEAT), each
 // ratio the range of the rounds' own ratios (ours ÷ oidc-provider's run of the same round).
 import { table } from "../lib/common";
+import { type GoalRow, metOver } from "../lib/goals";
 import { type Comparison, METRICS, type Metric, rangeText } from "./report-metrics";
 import type { PostgresKey } from "./settings";
 import type { TargetResult } from "./targets";
@@ -174,4 +175,52 @@ export function issueTableMarkdown(
     rows.map((r) => [r.measure, r.oidcProvider, r.ours, r.ratio, r.goal]),
     new Set([1, 2, 3]),
   );
+}
+
+/** The issue's goals as this run judged them (bench/lib/goals.ts): the SQLite rows, then PostgreSQL's ≥ 1× each. */
+export function issueGoals(
+  rows: readonly IssueTableRow[],
+  comparisons: readonly Comparison[],
+  targets: readonly TargetResult[],
+): GoalRow[] {
+  const judged = (target: "sqlite" | PostgresKey, id: string) =>
+    comparisons.filter((c) => c.target === target && c.metric === id);
+  const goals: GoalRow[] = rows
+    .filter((row) => row.target === "sqlite")
+    .map((row) => ({
+      measure: `${row.measure}, SQLite`,
+      figure: `${row.ratio} oidc-provider (${row.ours} vs ${row.oidcProvider})`,
+      goal: row.goal,
+      met: metOver(judged("sqlite", row.id).flatMap((c) => (c.met === undefined ? [] : [c.met]))),
+    }));
+  for (const [key, where] of [
+    ["postgres", "PostgreSQL"],
+    ["postgres-2", "two server instances on PostgreSQL"],
+  ] as const) {
+    if (!rows.some((row) => row.id === key)) continue;
+    for (const id of POSTGRES_METRICS) {
+      const ratios = judged(key, id).map((c) => c.ratio);
+      goals.push({
+        measure: `${metricOf(id).label}, ${where}`,
+        figure: `${rangeText(ratios, twoDigits, "×") ?? "—"} oidc-provider (in memory)`,
+        goal: "≥ 1×",
+        met: metOver(ratios.map((ratio) => ratio >= 1)),
+      });
+    }
+  }
+  // The aim of one round trip per grant: the code exchange and the refresh grant of each run.
+  const roundTrips = rows.find((row) => row.id === "postgres-round-trips");
+  if (roundTrips) {
+    const perGrant = targets
+      .filter((t) => t.key === "postgres" && t.statementCounts === "measured")
+      .flatMap((t) => [t.phases.exchange?.database, t.phases.refresh?.database])
+      .filter((d) => d !== undefined);
+    goals.push({
+      measure: "PostgreSQL round trips per grant (code exchange, refresh grant)",
+      figure: `${roundTrips.ours} per flow · code exchange · refresh grant · introspection`,
+      goal: "reported; one per grant (aim)",
+      met: metOver(perGrant.map((d) => d.statementsPerOperation <= 1)),
+    });
+  }
+  return goals;
 }

@@ -1,6 +1,7 @@
 // The Markdown report: the main table, the notes, the per-phase details and the servers.
 import { mib, table } from "../lib/common";
 import { databaseCell } from "../lib/database-target";
+import { type GoalRow, metOver } from "../lib/goals";
 import type { Pinning } from "../lib/pinning";
 import { type Machine, reportHead } from "../lib/report";
 import { type IssueTableRow, instancesLine, issueTableMarkdown } from "./issue-table";
@@ -52,11 +53,9 @@ export const NOTES = [
     "buffers; the whole-run peak includes them.",
 ];
 
-/** Whether a goal was met in every round ("yes"), in none ("NO") or in some ("partly"). */
+/** Whether a goal was met in every round, in none or in some (bench/lib/goals.ts). */
 function metText(comparisons: readonly Comparison[]): string {
-  const met = comparisons.map((c) => c.met).filter((m) => m !== undefined);
-  if (met.length === 0) return "n/a";
-  return met.every(Boolean) ? "yes" : met.some(Boolean) ? "partly" : "NO";
+  return metOver(comparisons.flatMap((c) => (c.met === undefined ? [] : [c.met])));
 }
 
 /** Every metric, one column per target (the range over its rounds), ratios as ranges. */
@@ -262,6 +261,8 @@ export interface Report {
   comparisons: Comparison[];
   /** The issue's table, as printed first. */
   issueTable: IssueTableRow[];
+  /** The issue's goals as judged by this run, for bench/goals.ts. */
+  goals: GoalRow[];
   /** Phases during which other work used the machine (rest of the machine > NOISY_REST_PERCENT). */
   noisyPhases: string[];
   valid: boolean;

@@ -49,7 +49,11 @@ export class PerGeneration<V> {
   ) {}
 
   async current(): Promise<V> {
-    const generation = await readRegistryGeneration(this.db);
+    return this.at(await readRegistryGeneration(this.db));
+  }
+
+  /** The value of a generation the caller has just read itself (in a statement that read more). */
+  at(generation: number): V {
     if (this.kept?.generation === generation) return this.kept.value;
     const value = this.make();
     if (!this.kept || generation > this.kept.generation) this.kept = { generation, value };
