@@ -70,7 +70,7 @@ export class AttemptLimiter {
 
   /**
    * Whether some key has used up its limit, by the attempts read at `now`
-   * (storage/generation-and-attempts.ts): refused with the Retry-After when so. Counts nothing.
+   * (storage/generation-reads.ts): refused with the Retry-After when so. Counts nothing.
    */
   spentOf(keys: readonly { key: string; limit: Limit }[], attempts: Attempts, now: Date): Reservation {
     let wait = 0;

@@ -2,7 +2,7 @@
 // once it has ended, the read of a request's generation and counters sees exactly the running ones,
 // and the pruner's rate_limits rule removes exactly the ended ones.
 import { prune } from "../../src/domain/prune/run";
-import { readGenerationAndAttempts } from "../../src/storage/generation-and-attempts";
+import { readGenerationAndAttempts } from "../../src/storage/generation-reads";
 import { reserveAttempt } from "../../src/storage/rate-limits";
 import { readRegistryGeneration } from "../../src/storage/registry-generation";
 import { DATABASES, openTestStore, type TestStore } from "../helpers/test-app";

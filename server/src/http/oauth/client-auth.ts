@@ -5,7 +5,7 @@ import type { GrantContext } from "../../domain/oauth/grants";
 import { clientAuthThrottle } from "../../domain/oauth/throttle";
 import type { TokenContext } from "../../domain/oauth/tokens";
 import { verifySecret } from "../../domain/secrets";
-import { readGenerationAndAttempts } from "../../storage/generation-and-attempts";
+import { readGenerationAndAttempts } from "../../storage/generation-reads";
 import { contextAt, type OAuthContext } from "./context";
 
 function formDecode(value: string): string {

@@ -5,7 +5,9 @@
 // request of that kind pays until the registry changes.
 import pg from "pg";
 import {
+  approve,
   authOf,
+  authorize,
   type CookieJar,
   codeRequest,
   createIntegration,
@@ -47,6 +49,21 @@ describe("round trips per request on PostgreSQL", () => {
     jar = await login(t, alice.name, alice.password, codeRequest(web));
   });
   afterAll(async () => t.close());
+
+  test("the authorization page of a signed-in person: the generation and the session's user in one read", async () => {
+    await authorize(t, codeRequest(web), jar);
+    const { value: fields, trips } = await roundTrips(() => authorize(t, codeRequest(web), jar));
+    expect(fields.client_id).toBe(web.clientId);
+    expect(trips).toBe(1);
+  });
+
+  test("the consent's approval: the generation and the session's user in one read, the code's insert", async () => {
+    await approve(t, await authorize(t, codeRequest(web), jar), jar);
+    const fields = await authorize(t, codeRequest(web), jar);
+    const { value: result, trips } = await roundTrips(() => approve(t, fields, jar));
+    expect(result.code).toEqual(expect.any(String));
+    expect(trips).toBe(2);
+  });
 
   test("a refresh grant: generation and client limits in one read, the token's read, its spend with the new tokens in one statement", async () => {
     const warm = await grantTokens(t, web, jar);
