@@ -76,7 +76,7 @@ export async function seedRegistry(
         clientId,
       ]);
       secrets.push([id, hashSecret(secret), print, at]);
-      scopes.forEach((scope, position) => links.push([id, scope.id, position]));
+      for (const [position, scope] of scopes.entries()) links.push([id, scope.id, position]);
       const changes = changesWith(template.changes, {
         name,
         clientId,
