@@ -20,23 +20,30 @@ async function onPostgres(url: URL, sql: string): Promise<void> {
   }
 }
 
-/** The copy's location (a file path or a URL); the original must be idle (no server on it). */
-export async function copyDatabase(kind: TargetKey, location: string): Promise<string> {
+/**
+ * The copy's location (a file path or a URL; the original must be idle: no server on it), and the
+ * function that removes it (call it before the original's server or cluster goes).
+ */
+export async function copyDatabase(
+  kind: TargetKey,
+  location: string,
+): Promise<{ location: string; remove: () => Promise<void> }> {
   if (kind === "sqlite") {
     const dir = mkdtempSync(join(os.tmpdir(), "inbound-oauth-bench-scale-copy-"));
-    onCleanup(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+    const remove = onCleanup(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
     const copy = join(dir, "empty.sqlite");
     copyFileSync(location, copy);
     chmodSync(copy, 0o600);
-    return copy;
+    return { location: copy, remove };
   }
   const url = new URL(location);
   const name = url.pathname.slice(1);
   const copyName = `${name}_empty`;
   await onPostgres(url, `CREATE DATABASE ${copyName} TEMPLATE ${name}`);
-  onCleanup(`drop database ${copyName}`, () =>
+  const remove = onCleanup(`drop database ${copyName}`, () =>
     onPostgres(url, `DROP DATABASE IF EXISTS ${copyName} WITH (FORCE)`),
   );
-  url.pathname = `/${copyName}`;
-  return url.toString();
+  const copy = new URL(url);
+  copy.pathname = `/${copyName}`;
+  return { location: copy.toString(), remove };
 }

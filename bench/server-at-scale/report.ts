@@ -15,6 +15,8 @@ export interface Slowdown {
   perRound: number[];
   /** Full p50 ÷ empty p50 (means over the rounds). */
   p50?: number;
+  /** The server's CPU time per request, full ÷ empty: less moved by other jobs than throughput. */
+  serverCpu?: number;
   met: boolean;
 }
 
@@ -68,12 +70,14 @@ export function slowdowns(targets: TargetResult[]): Slowdown[] {
         return value === undefined ? [] : [value];
       });
       const p50 = ratio(full.p50, empty.p50);
+      const serverCpu = ratio(full.serverMs, empty.serverMs);
       out.push({
         target: target.key,
         workload,
         throughput,
         perRound,
         ...(p50 !== undefined ? { p50 } : {}),
+        ...(serverCpu !== undefined ? { serverCpu } : {}),
         met: throughput <= GOAL_RATIO,
       });
     }
@@ -104,7 +108,7 @@ function requestRows(report: Report): string[][] {
           : "n/a",
         pair(empty?.p50, full?.p50),
         pair(empty?.p99, full?.p99),
-        pair(empty?.serverMs, full?.serverMs, 3),
+        `${pair(empty?.serverMs, full?.serverMs, 3)}${slowdown?.serverCpu === undefined ? "" : ` (${slowdown.serverCpu.toFixed(2)}×)`}`,
         pair(empty?.databaseMs, full?.databaseMs, 3),
         pair(empty?.rest, full?.rest, 0),
         slowdown ? (slowdown.met ? "met" : "**missed**") : "n/a",
@@ -213,7 +217,7 @@ export function markdown(report: Report): string {
     "empty: the fixtures only (one list page of integrations, 3 auth scopes, one user, the measured grants); " +
       `full: the same plus the seeded integrations, users and grants; both served at once, each by its own server process. ` +
       `Figures: means over the rounds. slowdown: empty /s ÷ full /s (the goal: ≤ ${GOAL_RATIO}×), then each round's own. ` +
-      "p50, p99, CPU per request, and the rest of the machine's busy time (other jobs; large: rerun): empty → full.",
+      "p50, p99, CPU per request (the server's: also full ÷ empty), and the rest of the machine's busy time (other jobs; large: rerun): empty → full.",
     "",
     seeding,
     "",

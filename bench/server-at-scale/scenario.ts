@@ -115,6 +115,7 @@ async function runScenario(kind: TargetKey, location: string, result: TargetResu
   const removeDir = onCleanup(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
   const tokenFile = join(dir, "admin-token");
   const servers: ServerProcess[] = [];
+  let removeCopy: (() => Promise<void>) | undefined;
   try {
     const { adminToken, fixtures } = await makeFixtures(kind, location, tokenFile, pinning);
     const measuredGrants = SETTINGS.connections + 1;
@@ -125,7 +126,9 @@ async function runScenario(kind: TargetKey, location: string, result: TargetResu
         refreshTokens: await seedMeasuredGrants(db, templates, fixtures, measuredGrants, Date.now()),
       };
     });
-    const emptyLocation = await copyDatabase(kind, location);
+    const copy = await copyDatabase(kind, location);
+    removeCopy = copy.remove;
+    const emptyLocation = copy.location;
     result.sizes.empty = await sizesOf(kind, emptyLocation);
     const { probe, ...seeded } = await withSeed(kind, location, (db) =>
       seedFull(db, templates, fixtures, SETTINGS, Date.now()),
@@ -169,6 +172,7 @@ async function runScenario(kind: TargetKey, location: string, result: TargetResu
   } finally {
     for (const [i, server] of servers.entries())
       result.peakRssBytes[i === 0 ? "empty" : "full"] = await server.stop();
+    await removeCopy?.();
     await removeDir();
   }
 }

@@ -4,11 +4,10 @@
 // credential, each earlier refresh token rotated at the next issuance, a revoked grant's tokens all
 // revoked. What a server that prunes every 15 minutes (its default) still holds: tokens expired
 // less than ~16 minutes ago, so an old grant keeps its refresh tokens and loses its access tokens.
-import { randomBytes } from "node:crypto";
 import { credentialHash } from "../../server/src/domain/oauth/opaque";
 import { REDIRECT_URL, type Templates } from "./fixtures";
 import type { SeedDatabase } from "./seed-database";
-import { iso, TABLES, uuidv7At } from "./tables";
+import { randomCredential as credential, iso, TABLES, uuidv7At } from "./tables";
 
 const MINUTE_MS = 60_000;
 /** Expired rows a pruning server may still hold: the 15-minute interval and the 1-minute grace. */
@@ -38,8 +37,6 @@ export interface TokenCounts {
   revoked: number;
   expired: number;
 }
-
-const credential = () => randomBytes(32).toString("base64url");
 
 /**
  * A grant of an active client (30 %: it refreshes every ~30 minutes and did so in the last 46) or
@@ -154,14 +151,25 @@ export class GrantSeeder {
       credentials.refreshToken = refresh;
     });
     this.counts.grants++;
-    if (this.tokens.length >= FLUSH_AT) await this.flush();
+    if (this.tokens.length >= FLUSH_AT) await this.flush({ wait: false });
     return credentials;
   }
 
-  async flush(): Promise<void> {
-    await this.db.insert(TABLES.authorizationCodes, this.codes);
-    await this.db.insert(TABLES.oauthTokens, this.tokens);
+  private writing: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Sends the buffered rows; the next batch is made while the database stores this one (PostgreSQL
+   * works in its own process), and the one before it is awaited first, so at most one is pending.
+   */
+  async flush(options: { wait?: boolean } = { wait: true }): Promise<void> {
+    await this.writing;
+    const [codes, tokens] = [this.codes, this.tokens];
     this.codes = [];
     this.tokens = [];
+    this.writing = Promise.all([
+      this.db.insert(TABLES.authorizationCodes, codes),
+      this.db.insert(TABLES.oauthTokens, tokens),
+    ]);
+    if (options.wait) await this.writing;
   }
 }
