@@ -62,6 +62,20 @@ export async function createFixtures(url: string, token: string, integrations: n
   return { scopes, user: { id: user.id, name: user.name }, integrations: made };
 }
 
+/** Integrations for the delete workload, made through the API; their ids. */
+export async function createDeletable(url: string, token: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const created = await post<{ id: string }>(url, token, "/integrations", {
+      name: `scale-deletable-${i}`,
+      providerName: "Acme",
+      redirectUrls: [REDIRECT_URL],
+    });
+    ids.push(created.id);
+  }
+  return ids;
+}
+
 /** A record the server wrote, and the audit event of its creation: what seeded records copy. */
 export interface RecordTemplate {
   document: string;

@@ -4,9 +4,9 @@
 // answered (rotation on every use).
 import os from "node:os";
 import { log, round } from "../lib/common";
-import { HttpClient, quantile, timedLoop } from "../lib/http";
+import { HttpClient, type LoopOutcome, quantile, timedLoop } from "../lib/http";
 import { autocannonLoad, type LoadSpec, loadIsValid } from "../lib/load";
-import { cpuPercentOfCore, startCpuWindow } from "../lib/procfs";
+import { type CpuWindow, cpuPercentOfCore, startCpuWindow } from "../lib/procfs";
 import type { ServerProcess } from "../lib/server-process";
 import { SETTINGS, type Workload } from "./settings";
 
@@ -33,6 +33,8 @@ export interface Subjects {
   chains: { refreshToken: string }[];
   /** An access token the server issued (by a refresh grant), to introspect. */
   accessToken: string;
+  /** Integrations made for the delete workload (no tokens of their own), taken from the end. */
+  deletable: string[];
 }
 
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
@@ -91,6 +93,31 @@ export async function refreshOnce(
   return tokens;
 }
 
+function loopMeasured(
+  workload: Workload,
+  request: string,
+  measured: LoopOutcome,
+  cpu: CpuWindow,
+  warm: LoopOutcome,
+): Measured {
+  const latency = (q: number) => {
+    const value = quantile(measured.latenciesMs, q);
+    return value === undefined ? undefined : round(value, 1);
+  };
+  return {
+    workload,
+    request,
+    perSecond: measured.wallSeconds > 0 ? round(measured.operations / measured.wallSeconds, 1) : 0,
+    operations: measured.operations,
+    latencyMs: { p50: latency(0.5), p99: latency(0.99) },
+    serverMsPerOperation: perOperation(cpu.serverSeconds, measured.operations),
+    databaseMsPerOperation: perOperation(cpu.databaseSeconds, measured.operations),
+    restOfMachinePercentOfCore: cpuPercentOfCore(cpu, os.availableParallelism()).restOfMachinePercentOfCore,
+    valid: warm.failures === 0 && measured.failures === 0 && measured.operations > 0,
+    errors: [...warm.errors, ...measured.errors].slice(0, 3),
+  };
+}
+
 async function refreshRun(
   server: ServerProcess,
   subjects: Subjects,
@@ -104,26 +131,38 @@ async function refreshRun(
     const warm = await timedLoop(subjects.chains, SETTINGS.warmupSeconds, grant);
     const window = startCpuWindow(server.pid, databaseCpu);
     const measured = warm.failures ? warm : await timedLoop(subjects.chains, SETTINGS.durationSeconds, grant);
-    const cpu = window();
-    const latency = (q: number) => {
-      const value = quantile(measured.latenciesMs, q);
-      return value === undefined ? undefined : round(value, 1);
-    };
-    return {
-      workload: "refresh",
-      request: "POST /oauth/token",
-      perSecond: measured.wallSeconds > 0 ? round(measured.operations / measured.wallSeconds, 1) : 0,
-      operations: measured.operations,
-      latencyMs: { p50: latency(0.5), p99: latency(0.99) },
-      serverMsPerOperation: perOperation(cpu.serverSeconds, measured.operations),
-      databaseMsPerOperation: perOperation(cpu.databaseSeconds, measured.operations),
-      restOfMachinePercentOfCore: cpuPercentOfCore(cpu, os.availableParallelism()).restOfMachinePercentOfCore,
-      valid: warm.failures === 0 && measured.failures === 0 && measured.operations > 0,
-      errors: [...warm.errors, ...measured.errors].slice(0, 3),
-    };
+    return loopMeasured("refresh", "POST /oauth/token", measured, window(), warm);
   } finally {
     await http.close();
   }
+}
+
+/**
+ * BENCH_DELETES deletes of integrations, one after the other (each a transaction: the record, its
+ * secret, links and the audit entry; the database's cascades look for its codes and tokens).
+ */
+async function deleteRun(
+  server: ServerProcess,
+  subjects: Subjects,
+  databaseCpu: (() => number | undefined) | undefined,
+): Promise<Measured> {
+  const admin = { authorization: `Bearer ${subjects.adminToken}` };
+  const ids = subjects.deletable.splice(-SETTINGS.deletes);
+  const window = startCpuWindow(server.pid, databaseCpu);
+  const measured = await timedLoop(
+    [server.url],
+    3600,
+    async (url) => {
+      const answer = await fetch(`${url}/api/v1/integrations/${ids.pop()}`, {
+        method: "DELETE",
+        headers: admin,
+      });
+      const body = await answer.text();
+      if (answer.status !== 204) throw new Error(`DELETE answered ${answer.status}: ${body.slice(0, 300)}`);
+    },
+    () => ids.length > 0,
+  );
+  return loopMeasured("delete", "DELETE /api/v1/integrations/{id}", measured, window(), measured);
 }
 
 /** One workload's run on a started server. */
@@ -152,6 +191,8 @@ export function measureWorkload(
       );
     case "refresh":
       return refreshRun(server, subjects, databaseCpu);
+    case "delete":
+      return deleteRun(server, subjects, databaseCpu);
     case "introspect": {
       const form = new URLSearchParams({ token: subjects.accessToken }).toString();
       return autocannonRun(

@@ -78,7 +78,8 @@ export function slowdowns(targets: TargetResult[]): Slowdown[] {
         perRound,
         ...(p50 !== undefined ? { p50 } : {}),
         ...(serverCpu !== undefined ? { serverCpu } : {}),
-        met: throughput <= GOAL_RATIO,
+        // The delete runs one at a time, a few of them: its p50 is its figure (one slow fsync moves the rate).
+        met: (workload === "delete" ? (p50 ?? Infinity) : throughput) <= GOAL_RATIO,
       });
     }
   }
@@ -216,7 +217,8 @@ export function markdown(report: Report): string {
     "",
     "empty: the fixtures only (one list page of integrations, 3 auth scopes, one user, the measured grants); " +
       `full: the same plus the seeded integrations, users and grants; both served at once, each by its own server process. ` +
-      `Figures: means over the rounds. slowdown: empty /s ÷ full /s (the goal: ≤ ${GOAL_RATIO}×), then each round's own. ` +
+      `Figures: means over the rounds. slowdown: empty /s ÷ full /s (the goal: ≤ ${GOAL_RATIO}×; for the delete, run one at a time, ` +
+      "its p50 full ÷ empty is judged), then each round's own. " +
       "p50, p99, CPU per request (the server's: also full ÷ empty), and the rest of the machine's busy time (other jobs; large: rerun): empty → full.",
     "",
     seeding,

@@ -14,7 +14,7 @@ import { postgresCpuSeconds } from "../lib/postgres";
 import { type ServerProcess, startServer } from "../lib/server-process";
 import { runTarget, type TargetOutcome } from "../lib/targets";
 import { copyDatabase } from "./copy-database";
-import { createFixtures, type Fixtures, readTemplates } from "./fixtures";
+import { createDeletable, createFixtures, type Fixtures, readTemplates } from "./fixtures";
 import { type Measured, measureWorkload, refreshOnce, type Subjects } from "./measure";
 import { type Seeded, seedFull } from "./seed";
 import { openPostgresSeed, openSqliteSeed, type SeedDatabase } from "./seed-database";
@@ -104,7 +104,13 @@ async function subjectsOn(server: ServerProcess, base: Subjects, introspected: s
   try {
     // The access token to introspect: answered by a refresh grant of a grant of its own.
     const tokens = await refreshOnce(http, base.clientAuthorization, { refreshToken: introspected });
-    return { ...base, chains: base.chains.map((chain) => ({ ...chain })), accessToken: tokens.access_token };
+    const deletable = await createDeletable(server.url, base.adminToken, SETTINGS.deletes * SETTINGS.repeat);
+    return {
+      ...base,
+      chains: base.chains.map((chain) => ({ ...chain })),
+      accessToken: tokens.access_token,
+      deletable,
+    };
   } finally {
     await http.close();
   }
@@ -185,6 +191,7 @@ function baseSubjects(adminToken: string, fixtures: Fixtures, refreshTokens: str
     clientAuthorization: basicAuthorization(client.clientId, client.secret),
     chains: refreshTokens.map((refreshToken) => ({ refreshToken })),
     accessToken: "",
+    deletable: [],
   };
 }
 

@@ -20,6 +20,8 @@ export const SETTINGS = {
   tokens: numberFromEnv("BENCH_SCALE_TOKENS", 1_000_000, true),
   /** The users the seeded grants belong to. */
   users: numberFromEnv("BENCH_SCALE_USERS", 1_000, true),
+  /** Integrations deleted (one after the other) per round and server: the delete workload. */
+  deletes: numberFromEnv("BENCH_DELETES", 10, true),
   /** The list page's size: the empty database holds one page of integrations, made through the API. */
   listLimit: numberFromEnv("BENCH_LIST_LIMIT", 50, true),
   cpuProfileDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
@@ -28,11 +30,13 @@ export const SETTINGS = {
 export const TARGET_KEYS = ["sqlite", "postgres"] as const;
 export type TargetKey = (typeof TARGET_KEYS)[number];
 
-export const WORKLOADS = ["get", "list", "refresh", "introspect"] as const;
+/** The four requests, then a delete (not one of the issue's, judged by the same yardstick). */
+export const WORKLOADS = ["get", "list", "refresh", "introspect", "delete"] as const;
 export type Workload = (typeof WORKLOADS)[number];
 export const WORKLOAD_LABELS: Record<Workload, string> = {
   get: "GET one integration",
   list: "list page",
   refresh: "refresh grant (rotating)",
   introspect: "introspection",
+  delete: "delete an integration (1 at a time)",
 };
