@@ -50,6 +50,8 @@ export function figures(target: TargetResult, state: State, workload: Workload) 
     serverMs: mean(runs.map((r) => r.serverMsPerOperation)),
     databaseMs: mean(runs.map((r) => r.databaseMsPerOperation)),
     rest: mean(runs.map((r) => r.restOfMachinePercentOfCore)),
+    walKb: mean(runs.map((r) => (r.wal ? r.wal.bytesPerOperation / 1024 : undefined))),
+    walFpi: mean(runs.map((r) => r.wal?.fullPageImagesPerOperation)),
   };
 }
 
@@ -112,6 +114,9 @@ function requestRows(report: Report): string[][] {
         `${pair(empty?.serverMs, full?.serverMs, 3)}${slowdown?.serverCpu === undefined ? "" : ` (${slowdown.serverCpu.toFixed(2)}×)`}`,
         pair(empty?.databaseMs, full?.databaseMs, 3),
         pair(empty?.rest, full?.rest, 0),
+        empty?.walKb === undefined
+          ? "–"
+          : `${pair(empty.walKb, full?.walKb, 1)} (${pair(empty.walFpi, full?.walFpi, 2)})`,
         slowdown ? (slowdown.met ? "met" : "**missed**") : "n/a",
       ]);
     }
@@ -134,10 +139,11 @@ export function markdown(report: Report): string {
       "server CPU ms/op",
       "db CPU ms/op",
       "rest % of core",
+      "WAL KiB/op (FPI/op)",
       `goal ≤ ${GOAL_RATIO}×`,
     ],
     requestRows(report),
-    new Set([2, 3, 4, 5, 6, 7, 8, 9]),
+    new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]),
   );
   const seeding = table(
     [
@@ -219,7 +225,8 @@ export function markdown(report: Report): string {
       `full: the same plus the seeded integrations, users and grants; both served at once, each by its own server process. ` +
       `Figures: means over the rounds. slowdown: empty /s ÷ full /s (the goal: ≤ ${GOAL_RATIO}×; for the delete, run one at a time, ` +
       "its p50 full ÷ empty is judged), then each round's own. " +
-      "p50, p99, CPU per request (the server's: also full ÷ empty), and the rest of the machine's busy time (other jobs; large: rerun): empty → full.",
+      "p50, p99, CPU per request (the server's: also full ÷ empty), PostgreSQL's write-ahead log per request " +
+      "(pg_stat_wal: KiB and full-page images), and the rest of the machine's busy time (other jobs; large: rerun): empty → full.",
     "",
     seeding,
     "",

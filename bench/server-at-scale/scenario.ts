@@ -16,6 +16,7 @@ import { runTarget, type TargetOutcome } from "../lib/targets";
 import { copyDatabase } from "./copy-database";
 import { createDeletable, createFixtures, type Fixtures, readTemplates } from "./fixtures";
 import { type Measured, measureWorkload, refreshOnce, type Subjects } from "./measure";
+import { type WalFigures, withWal } from "./postgres-wal";
 import { type Seeded, seedFull } from "./seed";
 import { openPostgresSeed, openSqliteSeed, type SeedDatabase } from "./seed-database";
 import { CLI, SETTINGS, type TargetKey, WORKLOADS } from "./settings";
@@ -29,7 +30,7 @@ export interface TargetResult extends TargetOutcome {
   key: TargetKey;
   label: string;
   /** Every measured run, in the order they ran. */
-  runs: (Measured & { state: State; round: number })[];
+  runs: (Measured & { state: State; round: number; wal?: WalFigures })[];
   seeded?: Omit<Seeded, "probe">;
   checks?: string[];
   sizes: Partial<Record<State, Sizes>>;
@@ -166,7 +167,8 @@ async function runScenario(kind: TargetKey, location: string, result: TargetResu
         for (const workload of WORKLOADS) {
           for (const state of order) {
             const server = state === "empty" ? empty : full;
-            const run = await measureWorkload(server, subjects[state], workload, databaseCpu);
+            const measure = () => measureWorkload(server, subjects[state], workload, databaseCpu);
+            const run = kind === "postgres" ? await withWal(location, measure) : await measure();
             result.runs.push({ ...run, state, round });
           }
         }
