@@ -15,7 +15,7 @@ import type { GoalRow } from "./lib/goals";
 
 const BENCHMARKS = listFromEnv(
   "BENCH_GOALS_FROM",
-  "management-api,oauth-flows,provider-overhead,pulumi-engine",
+  "management-api,oauth-flows,provider-overhead,pulumi-engine,server-at-scale",
 );
 
 interface Report {

@@ -161,6 +161,22 @@ export const MIGRATIONS: Migration[] = [
       "INSERT INTO registry_generation (id, value) VALUES (1, 0)",
     ],
   },
+  {
+    id: 5,
+    name: "foreign key indexes of oauth state",
+    statements: [
+      // Deleting an integration or a user cascades to its codes and tokens (and a user's sessions,
+      // which a deactivation or password change also deletes by user): without an index on the
+      // referencing column each such delete reads the whole table. With 1,000,000 tokens it held
+      // SQLite's one writer (and every request behind it) for hundreds of milliseconds
+      // (bench/server-at-scale.ts).
+      "CREATE INDEX oauth_tokens_integration ON oauth_tokens(integration_id)",
+      "CREATE INDEX oauth_tokens_user ON oauth_tokens(user_id)",
+      "CREATE INDEX authorization_codes_integration ON authorization_codes(integration_id)",
+      "CREATE INDEX authorization_codes_user ON authorization_codes(user_id)",
+      "CREATE INDEX login_sessions_user ON login_sessions(user_id)",
+    ],
+  },
 ];
 
 export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
