@@ -30,6 +30,56 @@ export class Lookup<T> {
 }
 
 /**
+ * The registry generation as of now, for every caller in this process over one database: each
+ * answer comes from a query that started after read() was called, so it is at least as new as
+ * any change committed before the call (by any process). Callers that arrive while a query runs
+ * share the next one, started when it returns: on PostgreSQL a burst of requests costs one round
+ * trip per round trip, not one each.
+ */
+export class GenerationReads {
+  private running: Promise<number> | undefined;
+  private next: Promise<number> | undefined;
+
+  constructor(private readonly db: SqlExecutor) {}
+
+  read(): Promise<number> {
+    if (!this.running) return this.start();
+    this.next ??= this.running.then(
+      () => this.startNext(),
+      () => this.startNext(),
+    );
+    return this.next;
+  }
+
+  private startNext(): Promise<number> {
+    this.next = undefined;
+    return this.start();
+  }
+
+  private start(): Promise<number> {
+    const query = readRegistryGeneration(this.db);
+    this.running = query;
+    const done = () => {
+      if (this.running === query) this.running = undefined;
+    };
+    query.then(done, done);
+    return query;
+  }
+}
+
+const READS = new WeakMap<SqlExecutor, GenerationReads>();
+
+/** The one GenerationReads of this process over `db`, so every cache and request shares its queries. */
+export function generationReadsOf(db: SqlExecutor): GenerationReads {
+  let reads = READS.get(db);
+  if (!reads) {
+    reads = new GenerationReads(db);
+    READS.set(db, reads);
+  }
+  return reads;
+}
+
+/**
  * A value made afresh for each registry generation (storage/registry-generation.ts): current()
  * reads the generation (one small query) and returns the value made for it, so what a value keeps
  * (lookups of records) is dropped as soon as any process commits a registry change, and the next
@@ -43,13 +93,21 @@ export class Lookup<T> {
 export class PerGeneration<V> {
   private kept: { generation: number; value: V } | undefined;
 
-  constructor(
-    private readonly db: SqlExecutor,
-    private readonly make: () => V,
-  ) {}
+  private readonly generations: GenerationReads;
 
-  async current(): Promise<V> {
-    const generation = await readRegistryGeneration(this.db);
+  constructor(
+    db: SqlExecutor,
+    private readonly make: () => V,
+  ) {
+    this.generations = generationReadsOf(db);
+  }
+
+  /**
+   * The value of the current generation; or of `generation`, one this request read already (the
+   * request then reads the registry once, as of that read).
+   */
+  async current(generation?: number): Promise<V> {
+    generation ??= await this.generations.read();
     if (this.kept?.generation === generation) return this.kept.value;
     const value = this.make();
     if (!this.kept || generation > this.kept.generation) this.kept = { generation, value };
