@@ -1,6 +1,11 @@
 import { GenerationReads, PerGeneration } from "../../src/domain/records/generation-cache";
 import type { SqlExecutor } from "../../src/storage/database";
 
+/** Lets the event loop turn twice: a query scheduled before starts. */
+const turn = async () => {
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
 /**
  * A database whose registry generation the test sets; each query answers, when the test lets it,
  * the generation committed when the query started.
@@ -17,26 +22,28 @@ function fakeDatabase() {
     },
     execute: async () => ({ rowCount: 0 }),
   };
-  /** Lets every query started so far answer. */
+  /** Lets every query started so far answer, and one scheduled after them start. */
   const answer = async () => {
     for (const resolve of pending.splice(0)) resolve();
-    await new Promise((resolve) => setImmediate(resolve));
+    await turn();
   };
   return { db, state, answer };
 }
 
 describe("GenerationReads", () => {
-  test("callers that arrive while a query runs share one query, started after that one returns", async () => {
+  test("callers that arrive before a query starts share it; those that arrive while it runs share the next", async () => {
     const { db, state, answer } = fakeDatabase();
     const reads = new GenerationReads(db);
-    const first = reads.read();
-    const waiting = Array.from({ length: 10 }, () => reads.read());
+    const early = Array.from({ length: 5 }, () => reads.read());
+    await turn();
+    expect(state.queries).toBe(1);
+    const late = Array.from({ length: 5 }, () => reads.read());
+    await turn();
     expect(state.queries).toBe(1);
     await answer();
     expect(state.queries).toBe(2);
     await answer();
-    expect(await first).toBe(1);
-    expect(await Promise.all(waiting)).toEqual(Array(10).fill(1));
+    expect(await Promise.all([...early, ...late])).toEqual(Array(10).fill(1));
     expect(state.queries).toBe(2);
   });
 
@@ -44,7 +51,8 @@ describe("GenerationReads", () => {
     const { db, state, answer } = fakeDatabase();
     const reads = new GenerationReads(db);
     const before = reads.read();
-    state.generation = 2; // committed after the first query started, before the second call
+    await turn(); // its query has started
+    state.generation = 2; // committed after that query started, before the next call
     const after = reads.read();
     await answer();
     await answer();
@@ -62,10 +70,8 @@ describe("GenerationReads", () => {
       execute: async () => ({ rowCount: 0 }),
     };
     const reads = new GenerationReads(db);
-    const failed = reads.read();
-    const queued = reads.read();
-    await expect(failed).rejects.toThrow("connection lost");
-    await expect(queued).rejects.toThrow("connection lost");
+    const failed = [reads.read(), reads.read()];
+    for (const read of failed) await expect(read).rejects.toThrow("connection lost");
     fail = false;
     expect(await reads.read()).toBe(7);
   });

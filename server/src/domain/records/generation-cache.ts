@@ -29,40 +29,38 @@ export class Lookup<T> {
   }
 }
 
+/** Resolves once the requests the event loop has received so far have run up to their first wait. */
+function afterReceived(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /**
  * The registry generation as of now, for every caller in this process over one database: each
  * answer comes from a query that started after read() was called, so it is at least as new as
- * any change committed before the call (by any process). Callers that arrive while a query runs
- * share the next one, started when it returns: on PostgreSQL a burst of requests costs one round
- * trip per round trip, not one each.
+ * any change committed before the call (by any process). A query starts once the requests already
+ * received have asked (after the event loop's poll phase), and callers that arrive while one runs
+ * share the next, started when it returns: a burst of requests costs one query, and on PostgreSQL
+ * one round trip at a time, instead of one each.
  */
 export class GenerationReads {
-  private running: Promise<number> | undefined;
-  private next: Promise<number> | undefined;
+  /** The next query, not started yet: a caller may still join it. */
+  private pending: Promise<number> | undefined;
+  private running: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly db: SqlExecutor) {}
 
   read(): Promise<number> {
-    if (!this.running) return this.start();
-    this.next ??= this.running.then(
-      () => this.startNext(),
-      () => this.startNext(),
-    );
-    return this.next;
+    this.pending ??= this.schedule();
+    return this.pending;
   }
 
-  private startNext(): Promise<number> {
-    this.next = undefined;
-    return this.start();
-  }
-
-  private start(): Promise<number> {
+  private async schedule(): Promise<number> {
+    await this.running.catch(() => undefined);
+    await afterReceived();
+    // From here on a caller waits for the next query: this one may miss what it committed.
+    this.pending = undefined;
     const query = readRegistryGeneration(this.db);
     this.running = query;
-    const done = () => {
-      if (this.running === query) this.running = undefined;
-    };
-    query.then(done, done);
     return query;
   }
 }
