@@ -96,7 +96,7 @@ test-fuzz: build fuzz-tools ## schemathesis on every operation of the management
 	node dist/scripts/fuzz/api.js
 
 bench: build postgres pulumi-cli ## Benchmarks (figures and side-by-side ratios)
-	node dist/bench/management-api.js && node dist/bench/oauth-flows.js && node dist/bench/provider-overhead.js && node dist/bench/pulumi-engine.js
+	node dist/bench/management-api.js && node dist/bench/oauth-flows.js && node dist/bench/provider-overhead.js && node dist/bench/pulumi-engine.js && node dist/bench/goals.js
 
 demo: build pulumi-cli ## The main job end to end on SQLite: apply examples/basic with the real Pulumi CLI, sign in, preview a change, detect drift
 	node dist/scripts/demo.js

@@ -11,8 +11,11 @@
 //                  and consent pages, ES256, PKCE required, JWT access tokens, rotating refresh
 //   sqlite         our server (`serve`) on a fresh SQLite file (WAL, synchronous=FULL), with one
 //                  user per login worker made through the management API
-//   postgres       our server on PostgreSQL: a throwaway cluster (fsync on, not pinned), or a fresh
+//   postgres       our server on PostgreSQL: a throwaway cluster (fsync on, not pinned, with
+//                  pg_stat_statements to count the server's statements per operation), or a fresh
 //                  database on BENCH_DATABASE_URL's server; in the first BENCH_POSTGRES_REPEAT rounds
+//   postgres-2     two instances of our server on one such database (same --issuer, not pinned),
+//                  each operation sent to the next instance in turn; as many rounds as postgres
 // Phases per target (BENCH_DURATION seconds each, after a BENCH_WARMUP warm-up; default load):
 //   flow               authorize → consent → code → token, PKCE S256, with an established login
 //                      session; 8 concurrent workers (undici), each with its own cookie jar
@@ -34,7 +37,7 @@
 // workers or autocannon connections) and BENCH_CONNECTIONS_<PHASE> (one phase's, e.g.
 // BENCH_CONNECTIONS_REFRESH), BENCH_PIN (auto: pin when taskset is there; off),
 // BENCH_EXCHANGE_BATCH (codes minted per exchange batch, default 256), BENCH_TARGETS (default
-// "oidc-provider,sqlite,postgres"), BENCH_PHASES (default all), BENCH_DATABASE_URL (use this
+// "oidc-provider,sqlite,postgres,postgres-2"), BENCH_PHASES (default all), BENCH_DATABASE_URL (use this
 // PostgreSQL server), BENCH_CPU_PROF (a folder: run the servers with --cpu-prof; summarise the
 // profiles with dist/bench/cpu-profile-top.js).
 //
@@ -44,10 +47,18 @@ import { runMain } from "./lib/cleanup";
 import { checkBuilt, log, packageVersion } from "./lib/common";
 import { reportHeader } from "./lib/report";
 import { benchSelected, checkNames, finishRun } from "./lib/targets";
-import { issueTableRows } from "./oauth-flows/issue-table";
+import { issueGoals, issueTableRows } from "./oauth-flows/issue-table";
 import { markdown, noisyPhases, type Report } from "./oauth-flows/report";
 import { comparisons } from "./oauth-flows/report-metrics";
-import { CLI, PHASES, PINNING, RESULTS_FILE, SETTINGS, TARGET_KEYS } from "./oauth-flows/settings";
+import {
+  CLI,
+  isPostgres,
+  PHASES,
+  PINNING,
+  RESULTS_FILE,
+  SETTINGS,
+  TARGET_KEYS,
+} from "./oauth-flows/settings";
 import { benchTarget, type TargetResult } from "./oauth-flows/targets";
 
 async function main(): Promise<number> {
@@ -62,7 +73,7 @@ async function main(): Promise<number> {
   // BENCH_POSTGRES_REPEAT rounds only.
   const targets: TargetResult[] = [];
   for (let round = 1; round <= SETTINGS.repeat; round++) {
-    const selected = SETTINGS.targets.filter((key) => key !== "postgres" || round <= SETTINGS.postgresRepeat);
+    const selected = SETTINGS.targets.filter((key) => !isPostgres(key) || round <= SETTINGS.postgresRepeat);
     log(`round ${round} of ${SETTINGS.repeat}: ${selected.join(", ")}`);
     targets.push(
       ...(await benchSelected(TARGET_KEYS, { ...SETTINGS, targets: selected }, (key) =>
@@ -72,6 +83,7 @@ async function main(): Promise<number> {
   }
 
   const compared = comparisons(targets);
+  const issueTable = issueTableRows(targets, compared, SETTINGS.connections);
   const report: Report = {
     ...reportHeader("oauth-flows", {
       undici: packageVersion("undici"),
@@ -82,7 +94,8 @@ async function main(): Promise<number> {
     pinning: PINNING,
     targets,
     comparisons: compared,
-    issueTable: issueTableRows(targets, compared, SETTINGS.connections),
+    issueTable,
+    goals: issueGoals(issueTable, compared, targets),
     noisyPhases: noisyPhases(targets),
     valid: false,
   };

@@ -33,6 +33,20 @@ export interface PostgresTarget {
  */
 let postmasterPid: number | undefined;
 
+/** What the cluster or database is started with. */
+export interface PostgresOptions {
+  /**
+   * fsync=off and synchronous_commit=off: a commit waits for no disk (a throwaway cluster only; the
+   * server's own settings are unchanged, so this measures what fsync costs, nothing else).
+   */
+  withoutFsync?: boolean;
+  /**
+   * pg_stat_statements loaded (track_utility on: BEGIN and COMMIT count too) and created in the
+   * admin database, for counting the server's statements.
+   */
+  statementStats?: boolean;
+}
+
 /** CPU seconds used so far by the cluster this bench started (postmaster and backends), if any. */
 export function postgresCpuSeconds(): number | undefined {
   return postmasterPid === undefined ? undefined : processTreeCpuSeconds(postmasterPid);
@@ -46,6 +60,7 @@ const REPORTED_POSTGRES_SETTINGS = [
   "wal_sync_method",
   "shared_buffers",
   "max_connections",
+  "shared_preload_libraries",
 ];
 
 async function postgresSettings(url: string): Promise<Record<string, string>> {
@@ -94,8 +109,8 @@ export async function externalPostgres(serverUrl: string): Promise<PostgresTarge
   };
 }
 
-/** A throwaway cluster in a temporary folder: initdb defaults, fsync on. */
-export async function throwawayPostgres(): Promise<PostgresTarget> {
+/** A throwaway cluster in a temporary folder: initdb defaults (fsync on), plus options. */
+export async function throwawayPostgres(options: PostgresOptions = {}): Promise<PostgresTarget> {
   const binDir = findPostgresBinDir(
     `no PostgreSQL binaries (initdb, pg_ctl) under ${POSTGRES_ROOT}/<version>/bin: run scripts/ensure-postgres.sh, ` +
       "set BENCH_DATABASE_URL, or leave postgres out of BENCH_TARGETS",
@@ -117,23 +132,38 @@ export async function throwawayPostgres(): Promise<PostgresTarget> {
   });
   await handOverDir(files, "Or set BENCH_DATABASE_URL.");
   await initCluster(files);
-  // The server keeps initdb's defaults (fsync on); --no-sync only skipped initdb's own fsync.
-  const port = await startOnFreePort(files, [], "could not start PostgreSQL");
+  // The server keeps initdb's defaults (fsync on) unless withoutFsync; --no-sync only skipped
+  // initdb's own fsync.
+  const settings = [
+    ...(options.withoutFsync ? ["fsync=off", "synchronous_commit=off"] : []),
+    ...(options.statementStats
+      ? ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track_utility=on"]
+      : []),
+  ];
+  const port = await startOnFreePort(files, settings, "could not start PostgreSQL");
   postmasterPid = clusterPostmasterPid(files);
   const adminUrl = `postgres://postgres@${HOST}:${port}/postgres`;
-  await withClient(adminUrl, (client) => client.query("CREATE DATABASE inbound_oauth_bench"));
+  await withClient(adminUrl, async (client) => {
+    await client.query("CREATE DATABASE inbound_oauth_bench");
+    if (options.statementStats) await client.query("CREATE EXTENSION pg_stat_statements");
+  });
   const url = `postgres://postgres@${HOST}:${port}/inbound_oauth_bench`;
+  const extra = settings.length ? `; ${settings.join(", ")}` : "";
   return {
     url,
-    description: `throwaway cluster from ${binDir} in ${dir} (initdb defaults; fsync on), database inbound_oauth_bench`,
+    description: `throwaway cluster from ${binDir} in ${dir} (initdb defaults${options.withoutFsync ? "" : "; fsync on"}${extra}), database inbound_oauth_bench`,
     settings: await postgresSettings(url),
     stop: remove,
   };
 }
 
-/** BENCH_DATABASE_URL's server when set, else a throwaway cluster. */
-export function startPostgres(): Promise<PostgresTarget> {
-  return process.env.BENCH_DATABASE_URL
-    ? externalPostgres(process.env.BENCH_DATABASE_URL)
-    : throwawayPostgres();
+/**
+ * BENCH_DATABASE_URL's server when set (its settings as they are: withoutFsync cannot be had
+ * there), else a throwaway cluster.
+ */
+export function startPostgres(options: PostgresOptions = {}): Promise<PostgresTarget> {
+  const external = process.env.BENCH_DATABASE_URL;
+  if (external && options.withoutFsync)
+    throw new Error("a PostgreSQL without fsync needs the throwaway cluster: unset BENCH_DATABASE_URL");
+  return external ? externalPostgres(external) : throwawayPostgres(options);
 }

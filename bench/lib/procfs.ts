@@ -101,10 +101,20 @@ export interface CpuWindow {
 
 /** Starts measuring; the returned function ends the window and says where the CPU went. */
 export function startCpuWindow(
-  serverPid: number,
+  serverPid: number | readonly number[],
   databaseCpuSeconds?: () => number | undefined,
 ): () => CpuWindow {
-  const serverBefore = processCpuSeconds(serverPid);
+  // Several server processes (instances on one database) count as one server.
+  const serverCpu = () => {
+    let total = 0;
+    for (const pid of typeof serverPid === "number" ? [serverPid] : serverPid) {
+      const seconds = processCpuSeconds(pid);
+      if (seconds === undefined) return undefined;
+      total += seconds;
+    }
+    return total;
+  };
+  const serverBefore = serverCpu();
   const databaseBefore = databaseCpuSeconds?.();
   const generatorBefore = process.cpuUsage();
   const machineBefore = machineCpuTicks();
@@ -114,7 +124,7 @@ export function startCpuWindow(
     const generator = process.cpuUsage(generatorBefore);
     const machineAfter = machineCpuTicks();
     const databaseAfter = databaseCpuSeconds?.();
-    const serverAfter = processCpuSeconds(serverPid);
+    const serverAfter = serverCpu();
     const machineTotal = machineAfter.total - machineBefore.total;
     return {
       wallSeconds,

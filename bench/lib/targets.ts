@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { isInterrupted } from "./cleanup";
 import { log, messageOf } from "./common";
-import { type DatabaseInfo, withBenchDatabase } from "./database-target";
+import { type BenchDatabaseOptions, type DatabaseInfo, withBenchDatabase } from "./database-target";
 import { writeReport } from "./report";
 
 /** Throws for a name of selected (from the environment variable `variable`) that is not in known. */
@@ -43,17 +43,26 @@ export interface TargetOutcome {
   error?: string;
 }
 
+/** The database a target runs on, and how it differs from the default. */
+export interface TargetDatabase {
+  kind: "sqlite" | "postgres";
+  options?: BenchDatabaseOptions;
+}
+
 /**
- * Runs one target and returns its result. A target named after a database ("sqlite", "postgres")
- * runs onDatabase on a fresh one (described in result.database, bench/lib/database-target.ts), any
- * other runs alone. A failure is kept in result.error and logged, not thrown, so the next target runs.
+ * Runs one target and returns its result. A target named after a database ("sqlite", "postgres"),
+ * or given one, runs onDatabase on a fresh one (described in result.database,
+ * bench/lib/database-target.ts), any other runs alone. A failure is kept in result.error and
+ * logged, not thrown, so the next target runs.
  */
 export async function runTarget<R extends TargetOutcome>(
   result: R,
   alone: () => Promise<void>,
   onDatabase: (database: "sqlite" | "postgres", location: string) => Promise<void>,
+  given?: TargetDatabase,
 ): Promise<R> {
-  const database = result.key === "sqlite" || result.key === "postgres" ? result.key : undefined;
+  const database =
+    given?.kind ?? (result.key === "sqlite" || result.key === "postgres" ? result.key : undefined);
   try {
     if (!database) {
       await alone();
@@ -64,6 +73,7 @@ export async function runTarget<R extends TargetOutcome>(
           result.database = info;
         },
         (location) => onDatabase(database, location),
+        given?.options,
       );
     }
   } catch (error) {

@@ -57,7 +57,10 @@ export async function measure(
   );
   const warm = await load(server.url, spec, SETTINGS.warmupSeconds);
 
-  const cpuWindow = startCpuWindow(server.pid, target === "postgres" ? postgresCpuSeconds : undefined);
+  const cpuWindow = startCpuWindow(
+    server.pid,
+    target.startsWith("postgres") ? postgresCpuSeconds : undefined,
+  );
   const measured = await load(server.url, spec, SETTINGS.durationSeconds);
   const { result, failed } = measured;
   const cpu = cpuPercentOfCore(cpuWindow(), os.availableParallelism());

@@ -1,9 +1,10 @@
 // The management API bench's report: the Markdown tables and ratios.
 import { mib, table } from "../lib/common";
 import { databaseCell } from "../lib/database-target";
+import { type GoalRow, metOver } from "../lib/goals";
 import { type Machine, reportHead } from "../lib/report";
-import type { SETTINGS, TargetKey, Workload } from "./settings";
-import { type TargetResult, wanted } from "./targets";
+import { type SETTINGS, type ServerKey, type TargetKey, WITHOUT_FSYNC, type Workload } from "./settings";
+import { TARGET_LABELS, type TargetResult, wanted } from "./targets";
 
 export interface Ratio {
   target: TargetKey;
@@ -32,6 +33,102 @@ export function ratios(targets: TargetResult[]): Ratio[] {
   return out;
 }
 
+/** Creates on one database with and without fsync per commit, the server unchanged. */
+export interface FsyncFigure {
+  database: "sqlite" | "postgres";
+  withFsync: number;
+  withoutFsync: number;
+  /** withFsync ÷ withoutFsync. */
+  ratio: number;
+  /** The share of a create's time that waiting for fsync takes: 1 − ratio. */
+  fsyncShare: number;
+  p50Ms: { withFsync: number; withoutFsync: number };
+}
+
+export function fsyncFigures(targets: TargetResult[]): FsyncFigure[] {
+  const out: FsyncFigure[] = [];
+  for (const [key, database] of Object.entries(WITHOUT_FSYNC) as [ServerKey, "sqlite" | "postgres"][]) {
+    const synced = targets.find((t) => t.key === database)?.runs.create;
+    const unsynced = targets.find((t) => t.key === key)?.runs.create;
+    if (!synced?.valid || !unsynced?.valid || unsynced.requestsPerSecond === 0) continue;
+    const ratio = synced.requestsPerSecond / unsynced.requestsPerSecond;
+    out.push({
+      database,
+      withFsync: synced.requestsPerSecond,
+      withoutFsync: unsynced.requestsPerSecond,
+      ratio: Number(ratio.toFixed(3)),
+      fsyncShare: Number((1 - ratio).toFixed(3)),
+      p50Ms: { withFsync: synced.latencyMs.p50, withoutFsync: unsynced.latencyMs.p50 },
+    });
+  }
+  return out;
+}
+
+function fsyncTable(figures: readonly FsyncFigure[]): string[] {
+  if (!figures.length) return [];
+  return [
+    table(
+      [
+        "Creates",
+        "req/s, fsync per commit",
+        "req/s, no fsync",
+        "with ÷ without",
+        "fsync's share of a create",
+        "p50 ms with / without",
+      ],
+      figures.map((f) => [
+        f.database === "sqlite"
+          ? "SQLite (WAL, synchronous=FULL; tmpfs)"
+          : "PostgreSQL (fsync=on; fsync=off, synchronous_commit=off)",
+        f.withFsync.toFixed(0),
+        f.withoutFsync.toFixed(0),
+        f.ratio.toFixed(2),
+        `${Math.round(f.fsyncShare * 100)} %`,
+        `${f.p50Ms.withFsync} / ${f.p50Ms.withoutFsync}`,
+      ]),
+      new Set([1, 2, 3, 4, 5]),
+    ),
+    "",
+    "Creates with and without fsync per commit: the same server, build and settings (its durability is " +
+      "unchanged: every acknowledged create is committed with the server's own pragmas), on a database " +
+      "whose commits wait for no disk: the SQLite file on a tmpfs (fsync returns at once there) or a " +
+      "PostgreSQL cluster started with fsync=off and synchronous_commit=off. fsync's share of a create: " +
+      "1 − with ÷ without, the part of a create's time (at this concurrency) spent waiting for the disk.",
+    "",
+  ];
+}
+
+/** The issue's goals for GET one: ≥ 0.5× the bare route on SQLite, ≥ 0.3× on PostgreSQL. */
+const GET_ONE_GOALS: Partial<Record<TargetKey, number>> = { sqlite: 0.5, postgres: 0.3 };
+
+/**
+ * The issue's goals as this run judged them: GET one against the bare route, and creates reported
+ * with and without fsync per commit (one row per database, met when both were measured).
+ */
+export function goals(measured: readonly Ratio[], fsync: readonly FsyncFigure[]): GoalRow[] {
+  const getOne = Object.entries(GET_ONE_GOALS).map(([target, goal]) => {
+    const ratio = measured.find((r) => r.target === target && r.workload === "get");
+    return {
+      measure: `management API GET one, ${TARGET_LABELS[target as TargetKey]}`,
+      figure: ratio ? `${ratio.ratio.toFixed(2)}× the bare route (${ratio.of})` : "not measured",
+      goal: `≥ ${goal}×`,
+      met: ratio ? metOver([ratio.ratio >= goal!]) : "n/a",
+    };
+  });
+  const creates = (["sqlite", "postgres"] as const).map((database): GoalRow => {
+    const figure = fsync.find((f) => f.database === database);
+    return {
+      measure: `management API creates with and without fsync per commit, ${TARGET_LABELS[database]}`,
+      figure: figure
+        ? `${figure.withFsync.toFixed(0)} vs ${figure.withoutFsync.toFixed(0)} req/s (${figure.ratio.toFixed(2)}×; fsync ${Math.round(figure.fsyncShare * 100)} % of a create)`
+        : "not measured",
+      goal: "reported; durability unchanged",
+      met: figure ? "yes" : "n/a",
+    };
+  });
+  return [...getOne, ...creates];
+}
+
 export function markdown(report: Report): string {
   const ratioOf = new Map(report.ratios.map((r) => [`${r.target}/${r.workload}`, r.ratio]));
   const rows: string[][] = [];
@@ -49,9 +146,10 @@ export function markdown(report: Report): string {
       }
       const ratio =
         target.key === "bare" ? "1.00" : (ratioOf.get(`${target.key}/${workload}`)?.toFixed(2) ?? "n/a");
+      const label = workload === "get" ? "GET one" : "create";
       rows.push([
         target.label,
-        `${workload === "get" ? "GET one" : "create"}${run.valid ? "" : " (INVALID)"}`,
+        `${label}${run.valid ? "" : " (INVALID)"}`,
         run.requestsPerSecond.toFixed(0),
         String(run.latencyMs.p50),
         String(run.latencyMs.p99),
@@ -107,6 +205,7 @@ export function markdown(report: Report): string {
       "process), and the rest of the machine's busy time (kernel network work, other jobs). A large rest " +
       "means other work shared the machine: rerun before trusting the figures.",
     "",
+    ...fsyncTable(report.fsync),
     servers,
     "",
   ].join("\n");
@@ -119,5 +218,9 @@ export interface Report {
   settings: typeof SETTINGS;
   targets: TargetResult[];
   ratios: Ratio[];
+  /** Creates with and without fsync per commit, per database. */
+  fsync: FsyncFigure[];
+  /** The issue's goals as judged by this run, for bench/goals.ts. */
+  goals: GoalRow[];
   valid: boolean;
 }

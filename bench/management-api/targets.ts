@@ -8,7 +8,15 @@ import { messageOf } from "../lib/common";
 import { startServer } from "../lib/server-process";
 import { runTarget } from "../lib/targets";
 import { measure, type RunResult } from "./load";
-import { BARE, CLI, SETTINGS, type TargetKey, type Workload } from "./settings";
+import {
+  BARE,
+  CLI,
+  SETTINGS,
+  type ServerKey,
+  type TargetKey,
+  WITHOUT_FSYNC,
+  type Workload,
+} from "./settings";
 
 export interface TargetResult {
   key: TargetKey;
@@ -22,10 +30,14 @@ export interface TargetResult {
 export const TARGET_LABELS: Record<TargetKey, string> = {
   bare: "bare Fastify",
   sqlite: "server + SQLite",
+  "sqlite-nofsync": "server + SQLite on tmpfs (no fsync)",
   postgres: "server + PostgreSQL",
+  "postgres-nofsync": "server + PostgreSQL, fsync=off",
 };
 
-export function wanted(workload: Workload): boolean {
+export function wanted(workload: Workload, key?: TargetKey): boolean {
+  // Without fsync only creates are measured: a read commits nothing.
+  if (key && WITHOUT_FSYNC[key as ServerKey] && workload !== "create") return false;
   return SETTINGS.workloads.includes(workload);
 }
 
@@ -68,11 +80,7 @@ export async function benchBare(result: TargetResult): Promise<void> {
   }
 }
 
-export async function benchRealServer(
-  key: "sqlite" | "postgres",
-  database: string,
-  result: TargetResult,
-): Promise<void> {
+export async function benchRealServer(key: ServerKey, database: string, result: TargetResult): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), `inbound-oauth-bench-${key}-`));
   const removeDir = onCleanup(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
   const tokenFile = join(dir, "admin-token");
@@ -108,9 +116,9 @@ export async function benchRealServer(
     const checkBody = await check.text();
     if (check.status !== 200) throw new Error(`GET ${path} answered ${check.status}: ${checkBody}`);
 
-    if (wanted("get"))
+    if (wanted("get", key))
       result.runs.get = await measure(key, "get", server, { method: "GET", path, headers: auth });
-    if (wanted("create")) {
+    if (wanted("create", key)) {
       result.runs.create = await measure(key, "create", server, {
         method: "POST",
         path: "/api/v1/integrations",
@@ -128,9 +136,11 @@ export async function benchRealServer(
 
 export async function benchTarget(key: TargetKey): Promise<TargetResult> {
   const result: TargetResult = { key, label: TARGET_LABELS[key], runs: {} };
+  const withoutFsync = key === "bare" ? undefined : WITHOUT_FSYNC[key];
   return runTarget(
     result,
     () => benchBare(result),
-    (db, location) => benchRealServer(db, location, result),
+    (_, location) => benchRealServer(key as ServerKey, location, result),
+    withoutFsync ? { kind: withoutFsync, options: { withoutFsync: true } } : undefined,
   );
 }

@@ -3,8 +3,18 @@ import { type HttpClient, parseForm } from "../lib/http";
 import { authorizationPath, codeFrom, type Driver, newRequest, sharedRequests } from "./protocol";
 import { SCOPE } from "./settings";
 
-/** Our server: /oauth_auth.do, the built-in login and consent pages, /oauth_token.do. */
-export function ourDriver(http: HttpClient, clientId: string, clientSecret: string): Driver {
+/**
+ * Our server: /oauth_auth.do, the built-in login and consent pages, /oauth_token.do. issuer: the
+ * origin the server names in its redirects when it is not the server's own (instances behind one
+ * name, --issuer): the bench then follows them to this instance, as a load balancer would.
+ */
+export function ourDriver(http: HttpClient, clientId: string, clientSecret: string, issuer?: string): Driver {
+  const localPath = (location: string) => {
+    const url = new URL(location, http.origin);
+    return issuer !== undefined && url.origin === new URL(issuer).origin
+      ? url.pathname + url.search
+      : http.localPath(location);
+  };
   const authorizePath = (request: { state: string; challenge: string }) =>
     authorizationPath("/oauth_auth.do", clientId, SCOPE, request);
   return {
@@ -25,7 +35,7 @@ export function ourDriver(http: HttpClient, clientId: string, clientSecret: stri
         form: { ...form.fields, username: user.username, password: user.password },
         expect: 303,
       });
-      const back = signedIn.location && http.localPath(signedIn.location);
+      const back = signedIn.location && localPath(signedIn.location);
       if (!back) throw new Error(`POST /oauth/login redirected to ${signedIn.location}`);
       const consent = await http.send("GET", back, { jar, expect: 200 });
       if (parseForm(consent.body).action !== "/oauth/consent")

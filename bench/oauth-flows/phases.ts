@@ -4,7 +4,14 @@ import os from "node:os";
 import { isInterrupted } from "../lib/cleanup";
 import { log, round } from "../lib/common";
 import { CookieJar, type LoopOutcome, quantile, timedLoop } from "../lib/http";
-import { autocannonLoad, type LoadSpec, loadIsValid } from "../lib/load";
+import { autocannonLoad, type LoadOutcome, type LoadSpec, loadIsValid } from "../lib/load";
+import {
+  addStatements,
+  type StatementCounter,
+  type StatementCounts,
+  statementsBetween,
+  totalCalls,
+} from "../lib/postgres-statements";
 import { type CpuWindow, cpuPercentOfCore, startCpuWindow } from "../lib/procfs";
 import type { ServerProcess } from "../lib/server-process";
 import type { AuthorizedCode, Driver } from "./protocol";
@@ -27,7 +34,51 @@ export interface PhaseResult {
   errors: string[];
   valid: boolean;
   warmup: { operations: number; failures: number };
+  /** PostgreSQL targets whose server counts statements (pg_stat_statements): the measured part's. */
+  database?: DatabaseStatements;
   note?: string;
+}
+
+/** The statements the server ran during a measured phase: each one database round trip. */
+export interface DatabaseStatements {
+  statements: number;
+  statementsPerOperation: number;
+  statementsPerRequest: number;
+  /** The busiest statements (normalised text), with their calls per operation. */
+  top: { query: string; calls: number; perOperation: number }[];
+}
+
+/** How many statements the JSON lists per phase. */
+const TOP_STATEMENTS = 10;
+
+function databaseStatements(
+  counts: StatementCounts,
+  operations: number,
+  requests: number,
+): DatabaseStatements | undefined {
+  if (operations === 0) return undefined;
+  const statements = totalCalls(counts);
+  return {
+    statements,
+    statementsPerOperation: round(statements / operations, 2),
+    statementsPerRequest: requests > 0 ? round(statements / requests, 2) : 0,
+    top: [...counts].slice(0, TOP_STATEMENTS).map(([query, calls]) => ({
+      query: query.replace(/\s+/g, " ").slice(0, 300),
+      calls,
+      perOperation: round(calls / operations, 3),
+    })),
+  };
+}
+
+/** Runs body and counts the statements the server ran meanwhile (when ctx counts them). */
+async function countingStatements<T>(
+  ctx: Context,
+  body: () => Promise<T>,
+): Promise<{ value: T; counts?: StatementCounts }> {
+  const before = await ctx.statements?.snapshot();
+  const value = await body();
+  const after = await ctx.statements?.snapshot();
+  return before && after ? { value, counts: statementsBetween(before, after) } : { value };
 }
 
 export function addWindows(a: CpuWindow | undefined, b: CpuWindow): CpuWindow {
@@ -98,12 +149,17 @@ export const NOTHING_MEASURED: LoopOutcome = {
 
 export interface Context {
   key: TargetKey;
-  server: ServerProcess;
+  /** The server's instances (two for postgres-2, on one database); the driver spreads the load. */
+  servers: ServerProcess[];
   driver: Driver;
   /** One logged-in browser per worker. */
   sessions: CookieJar[];
   databaseCpu?: () => number | undefined;
+  /** Counts the server's statements (PostgreSQL with pg_stat_statements). */
+  statements?: StatementCounter;
 }
+
+const pidsOf = (ctx: Context) => ctx.servers.map((server) => server.pid);
 
 /** A loop phase: warm-up, then the measured run with CPU accounting. */
 export async function loopPhase<W>(
@@ -116,12 +172,17 @@ export async function loopPhase<W>(
   const warm = await timedLoop(workers, SETTINGS.warmupSeconds, operation);
   const warmInfo = { operations: warm.operations, failures: warm.failures, errors: warm.errors };
   if (warm.failures > 0)
-    return loopResult(phase, NOTHING_MEASURED, startCpuWindow(ctx.server.pid)(), 0, warmInfo);
-  const requestsBefore = ctx.driver.http.requests;
-  const window = startCpuWindow(ctx.server.pid, ctx.databaseCpu);
-  const measured = await timedLoop(workers, SETTINGS.durationSeconds, operation);
-  const cpu = window();
-  return loopResult(phase, measured, cpu, ctx.driver.http.requests - requestsBefore, warmInfo);
+    return loopResult(phase, NOTHING_MEASURED, startCpuWindow(pidsOf(ctx))(), 0, warmInfo);
+  const requestsBefore = ctx.driver.requests();
+  const { value, counts } = await countingStatements(ctx, async () => {
+    const window = startCpuWindow(pidsOf(ctx), ctx.databaseCpu);
+    const measured = await timedLoop(workers, SETTINGS.durationSeconds, operation);
+    return { measured, cpu: window() };
+  });
+  const requests = ctx.driver.requests() - requestsBefore;
+  const result = loopResult(phase, value.measured, value.cpu, requests, warmInfo);
+  const database = counts && databaseStatements(counts, value.measured.operations, requests);
+  return database ? { ...result, database } : result;
 }
 
 /** Full flows with established sessions: authorize → consent → code → token. */
@@ -153,19 +214,22 @@ export async function exchangePhase(ctx: Context): Promise<PhaseResult> {
       },
       () => codes.length < batch,
     );
-    if (minted.failures > 0) return { outcome: minted, window: undefined, requests: 0 };
-    const requestsBefore = driver.http.requests;
-    const window = startCpuWindow(ctx.server.pid, ctx.databaseCpu);
-    const outcome = await timedLoop(
-      workers,
-      seconds,
-      async () => {
-        const grant = codes.pop();
-        if (grant) await driver.exchange(grant);
-      },
-      () => codes.length > 0,
-    );
-    return { outcome, window: window(), requests: driver.http.requests - requestsBefore };
+    if (minted.failures > 0) return { outcome: minted, window: undefined, requests: 0, counts: undefined };
+    const requestsBefore = driver.requests();
+    const { value, counts } = await countingStatements(ctx, async () => {
+      const window = startCpuWindow(pidsOf(ctx), ctx.databaseCpu);
+      const outcome = await timedLoop(
+        workers,
+        seconds,
+        async () => {
+          const grant = codes.pop();
+          if (grant) await driver.exchange(grant);
+        },
+        () => codes.length > 0,
+      );
+      return { outcome, window: window() };
+    });
+    return { ...value, counts, requests: driver.requests() - requestsBefore };
   };
 
   const warm = await runBatch(SETTINGS.durationSeconds);
@@ -178,14 +242,21 @@ export async function exchangePhase(ctx: Context): Promise<PhaseResult> {
   let cpu: CpuWindow | undefined;
   let requests = 0;
   let batches = 0;
+  let statements: StatementCounts | undefined;
   while (
     warm.outcome.failures === 0 &&
     total.failures === 0 &&
     total.wallSeconds < SETTINGS.durationSeconds
   ) {
     if (isInterrupted()) break;
-    const { outcome, window, requests: sent } = await runBatch(SETTINGS.durationSeconds - total.wallSeconds);
+    const {
+      outcome,
+      window,
+      requests: sent,
+      counts,
+    } = await runBatch(SETTINGS.durationSeconds - total.wallSeconds);
     batches++;
+    if (counts) statements = addStatements(statements ?? new Map(), counts);
     total = {
       operations: total.operations + outcome.operations,
       wallSeconds: total.wallSeconds + (window ? outcome.wallSeconds : 0),
@@ -196,9 +267,10 @@ export async function exchangePhase(ctx: Context): Promise<PhaseResult> {
     if (window) cpu = addWindows(cpu, window);
     requests += sent;
   }
-  const result = loopResult("exchange", total, cpu ?? startCpuWindow(ctx.server.pid)(), requests, warmInfo);
+  const result = loopResult("exchange", total, cpu ?? startCpuWindow(pidsOf(ctx))(), requests, warmInfo);
   result.note = `${batches} batch(es) of up to ${batch} codes; the time counted is the exchanges' only`;
-  return result;
+  const database = statements && databaseStatements(statements, total.operations, requests);
+  return database ? { ...result, database } : result;
 }
 
 /**
@@ -243,15 +315,16 @@ export async function autocannonPhase(ctx: Context, phase: Phase, spec: LoadSpec
   log(
     `${ctx.key} ${phase}: warm-up ${SETTINGS.warmupSeconds} s, then ${SETTINGS.durationSeconds} s (${spec.method} ${spec.path})`,
   );
-  const options = { connections: SETTINGS.connections[phase], pipelining: 1 };
-  const warm = await autocannonLoad(ctx.server.url, spec, { ...options, seconds: SETTINGS.warmupSeconds });
-  const window = startCpuWindow(ctx.server.pid, ctx.databaseCpu);
-  const measured = await autocannonLoad(ctx.server.url, spec, {
-    ...options,
-    seconds: SETTINGS.durationSeconds,
+  const connections = SETTINGS.connections[phase];
+  const warm = await spreadLoad(ctx, spec, connections, SETTINGS.warmupSeconds);
+  const { value, counts } = await countingStatements(ctx, async () => {
+    const window = startCpuWindow(pidsOf(ctx), ctx.databaseCpu);
+    const measured = await spreadLoad(ctx, spec, connections, SETTINGS.durationSeconds);
+    return { measured, cpu: window() };
   });
-  const cpu = window();
+  const { measured, cpu } = value;
   const { result } = measured;
+  const database = counts && databaseStatements(counts, result.requests.total, result.requests.total);
   const failuresOf = (outcome: typeof measured) =>
     outcome.result.non2xx + outcome.result.errors + outcome.result.timeouts + outcome.wrongBodies;
   return {
@@ -268,5 +341,50 @@ export async function autocannonPhase(ctx: Context, phase: Phase, spec: LoadSpec
     errors: [...warm.failed, ...measured.failed].slice(0, 5).map((f) => `${f.status} ${f.body}`),
     valid: loadIsValid(measured) && loadIsValid(warm),
     warmup: { operations: warm.result.requests.total, failures: failuresOf(warm) },
+    ...(database ? { database } : {}),
+  };
+}
+
+/**
+ * autocannon against every instance at once, the connections split between them (10 over two: 5
+ * each), as one outcome: the requests and failures added up, the longest duration, and the
+ * higher of the instances' p50 and p99 (percentiles do not add up).
+ */
+async function spreadLoad(
+  ctx: Context,
+  spec: LoadSpec,
+  connections: number,
+  seconds: number,
+): Promise<LoadOutcome> {
+  const count = ctx.servers.length;
+  const outcomes = await Promise.all(
+    ctx.servers.map((server, i) =>
+      autocannonLoad(server.url, spec, {
+        connections: Math.floor(connections / count) + (i < connections % count ? 1 : 0),
+        pipelining: 1,
+        seconds,
+      }),
+    ),
+  );
+  if (outcomes.length === 1) return outcomes[0]!;
+  const sum = (pick: (o: LoadOutcome) => number) => outcomes.reduce((total, o) => total + pick(o), 0);
+  const most = (pick: (o: LoadOutcome) => number) => Math.max(...outcomes.map(pick));
+  const first = outcomes[0]!.result;
+  return {
+    result: {
+      ...first,
+      requests: { ...first.requests, total: sum((o) => o.result.requests.total) },
+      duration: most((o) => o.result.duration),
+      latency: {
+        ...first.latency,
+        p50: most((o) => o.result.latency.p50),
+        p99: most((o) => o.result.latency.p99),
+      },
+      non2xx: sum((o) => o.result.non2xx),
+      errors: sum((o) => o.result.errors),
+      timeouts: sum((o) => o.result.timeouts),
+    },
+    failed: outcomes.flatMap((o) => o.failed).slice(0, 5),
+    wrongBodies: sum((o) => o.wrongBodies),
   };
 }

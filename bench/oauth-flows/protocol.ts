@@ -23,7 +23,8 @@ export interface AuthorizedCode {
 
 /** How one target speaks the authorization code flow; every method throws on an unexpected answer. */
 export interface Driver {
-  http: HttpClient;
+  /** HTTP requests sent so far. */
+  requests(): number;
   /** From a fresh cookie jar to the consent page as user: login page, password, back to the request. */
   login(jar: CookieJar, user: LoginUser): Promise<void>;
   /** With an established session: authorize → consent → the code in the redirect. */
@@ -148,7 +149,7 @@ export function sharedRequests(
     return tokenSet(answer.body);
   };
   return {
-    http,
+    requests: () => http.requests,
     rotatesRefreshTokens: endpoints.rotatesRefreshTokens,
     exchange: ({ code, verifier }) =>
       grant({ grant_type: "authorization_code", code, code_verifier: verifier, redirect_uri: REDIRECT_URI }),

@@ -63,6 +63,20 @@ const serverCpu = (id: string, label: string, phase: Phase, digits: number): Met
   goal: { text: "≤ 0.5×", met: (r) => r <= 0.5 },
 });
 
+/**
+ * The statements (database round trips) the server sent to PostgreSQL per operation of a phase,
+ * counted with pg_stat_statements (PostgreSQL targets only).
+ */
+export const STATEMENTS_SUFFIX = "-statements";
+const statements = (phase: Phase, what: string): Metric =>
+  shown(
+    `${phase}${STATEMENTS_SUFFIX}`,
+    `  PostgreSQL statements (round trips) per ${what}`,
+    phase,
+    (p) => p.database?.statementsPerOperation,
+    2,
+  );
+
 export const METRICS: Metric[] = [
   rate(
     "flows-per-second",
@@ -81,13 +95,17 @@ export const METRICS: Metric[] = [
     (p) => p.cpu.databaseMsPerOperation,
     2,
   ),
+  statements("flow", "flow"),
   rate("exchanges-per-second", "Code exchanges/s", "exchange", 0),
   latencyPair("exchange"),
+  statements("exchange", "code exchange"),
   rate("refresh-per-second", "Refresh grants/s (rotating)", "refresh", 0, atLeast(2)),
   latencyPair("refresh"),
   serverCpu("server-cpu-per-refresh", "Server CPU ms per refresh grant", "refresh", 3),
+  statements("refresh", "refresh grant"),
   rate("introspections-per-second", "Introspections/s (refresh token)", "introspect", 0, atLeast(1.5)),
   latencyPair("introspect"),
+  statements("introspect", "introspection"),
   shown(
     "access-introspections-per-second",
     "Introspections/s (JWT access token)",
@@ -95,10 +113,13 @@ export const METRICS: Metric[] = [
     (p) => p.perSecond,
     0,
   ),
+  statements("introspect-access", "introspection (JWT)"),
   rate("jwks-per-second", "JWKS requests/s", "jwks", 0, atLeast(1)),
+  statements("jwks", "JWKS request"),
   rate("logins-per-second", "Logins/s (fresh browser → consent page)", "login", 1),
   latencyPair("login"),
   shown("requests-per-login", "  HTTP requests per login", "login", (p) => p.requestsPerOperation, 0),
+  statements("login", "login"),
   {
     id: "peak-rss-before-login",
     label: "Peak RSS before the login phase (MiB)",
@@ -202,6 +223,13 @@ export function cell(metric: Metric, runs: readonly TargetResult[]): string {
       ) ?? "—";
     return `${p50} / ${p99}`;
   }
+  // A PostgreSQL server whose statements could not be counted (BENCH_DATABASE_URL without
+  // pg_stat_statements) says so; other targets have no statements to count.
+  if (
+    metric.id.endsWith(STATEMENTS_SUFFIX) &&
+    runs.some((t) => t.statementCounts?.startsWith("not measured"))
+  )
+    return "not measured";
   return (
     rangeText(runs.map(metric.value), metric.format) ?? skipped(PHASES.find((p) => metric.id.startsWith(p)))
   );

@@ -1,9 +1,10 @@
 // The Markdown report: the main table, the notes, the per-phase details and the servers.
 import { mib, table } from "../lib/common";
 import { databaseCell } from "../lib/database-target";
+import { type GoalRow, metOver } from "../lib/goals";
 import type { Pinning } from "../lib/pinning";
 import { type Machine, reportHead } from "../lib/report";
-import { type IssueTableRow, issueTableMarkdown } from "./issue-table";
+import { type IssueTableRow, instancesLine, issueTableMarkdown } from "./issue-table";
 import { type Comparison, cell, METRICS, rangeText } from "./report-metrics";
 import { PHASE_LABELS, PHASES, type Phase, type SETTINGS } from "./settings";
 import type { TargetResult } from "./targets";
@@ -13,7 +14,19 @@ export const NOTES = [
   "Each figure is the range over the rounds (BENCH_REPEAT; each round starts every target afresh: a new " +
     "server process, a fresh SQLite file or database). × oidc-provider: the range of each round's ratio, our " +
     "figure ÷ oidc-provider's of the same round (for rates higher is better, for CPU and memory lower). Met: " +
-    "against the issue's goal, for SQLite / PostgreSQL: yes in every round, NO in none, partly otherwise.",
+    "against the issue's goal, for each of our targets in the order of the columns (SQLite / PostgreSQL / two " +
+    "instances on PostgreSQL): yes in every round, NO in none, partly otherwise.",
+  "PostgreSQL statements (round trips) per operation: the calls pg_stat_statements counted in the server's " +
+    "database during the measured phase (BEGIN and COMMIT included: track_utility on), ÷ operations; the " +
+    "bench reads them through another database, so its own queries are not counted. Each statement is one " +
+    "round trip (node-postgres sends one query at a time per connection). The JSON lists each phase's " +
+    "busiest statements (`database.top`). With BENCH_DATABASE_URL they are counted only when that server " +
+    "loads pg_stat_statements and has it created in its admin database.",
+  "Two server instances (2 servers + PostgreSQL): two processes of our server on one database, same issuer " +
+    "(--issuer: tokens of one verify at the other), neither pinned; each operation goes to the next instance " +
+    "in turn (a login, an authorization, a grant), so sessions, codes and refresh tokens cross between them; " +
+    "autocannon phases split their connections between the two. Server CPU and RSS are both processes' sums; " +
+    "p50 and p99 of autocannon phases the higher of the two instances'.",
   "Client: one confidential client on both, client_secret_basic at the token and introspection endpoints " +
     "in every phase. Ours rotates the refresh token on every use (the bench checks it) and revokes the " +
     "grant when a spent one comes back; oidc-provider runs its default rotateRefreshToken, which for a " +
@@ -40,11 +53,9 @@ export const NOTES = [
     "buffers; the whole-run peak includes them.",
 ];
 
-/** Whether a goal was met in every round ("yes"), in none ("NO") or in some ("partly"). */
+/** Whether a goal was met in every round, in none or in some (bench/lib/goals.ts). */
 function metText(comparisons: readonly Comparison[]): string {
-  const met = comparisons.map((c) => c.met).filter((m) => m !== undefined);
-  if (met.length === 0) return "n/a";
-  return met.every(Boolean) ? "yes" : met.some(Boolean) ? "partly" : "NO";
+  return metOver(comparisons.flatMap((c) => (c.met === undefined ? [] : [c.met])));
 }
 
 /** Every metric, one column per target (the range over its rounds), ratios as ranges. */
@@ -95,7 +106,8 @@ function loginLine(report: Report): string {
   return (
     `Logins/s, reported apart (a fresh browser to the consent page, ${report.settings.connections.login} workers, ` +
     `each its own user): oidc-provider ${logins("oidc-provider")} (development pages: no password hash), ` +
-    `ours ${logins("sqlite")} on SQLite${report.targets.some((t) => t.key === "postgres") ? `, ${logins("postgres")} on PostgreSQL` : ""}. ` +
+    `ours ${logins("sqlite")} on SQLite${report.targets.some((t) => t.key === "postgres") ? `, ${logins("postgres")} on PostgreSQL` : ""}` +
+    `${report.targets.some((t) => t.key === "postgres-2") ? `, ${logins("postgres-2")} with two instances on PostgreSQL` : ""}. ` +
     "Ours is bounded by the password hash by design (scrypt per sign-in, off the event loop)."
   );
 }
@@ -112,7 +124,7 @@ export function markdown(report: Report): string {
           detailRows.push([
             `${target.label} #${target.round}`,
             `${PHASE_LABELS[phase]}: not supported`,
-            ...Array(9).fill("n/a"),
+            ...Array(10).fill("n/a"),
           ]);
         continue;
       }
@@ -126,6 +138,7 @@ export function markdown(report: Report): string {
         result.requestsPerOperation.toFixed(2),
         result.cpu.serverMsPerOperation?.toFixed(3) ?? "–",
         result.cpu.databaseMsPerOperation?.toFixed(3) ?? "–",
+        result.database?.statementsPerOperation.toFixed(2) ?? "–",
         [
           result.cpu.serverPercentOfCore,
           result.cpu.databasePercentOfCore,
@@ -149,11 +162,12 @@ export function markdown(report: Report): string {
       "HTTP req/op",
       "server CPU ms/op",
       "db CPU ms/op",
+      "db stmts/op",
       "CPU % server / db / bench / rest",
       "failed",
     ],
     detailRows,
-    new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]),
+    new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]),
   );
   const servers = table(
     ["Target", "Software", "Storage", "Access token", "ID token", "Peak RSS (VmHWM)"],
@@ -188,6 +202,9 @@ export function markdown(report: Report): string {
       report.pinning.serverCpu ? "pinned: server CPU 0, bench CPU 1" : "not pinned",
     ),
     "",
+    ...[instancesLine(report.targets, report.pinning.serverCpu !== undefined)]
+      .filter((line) => line !== undefined)
+      .flatMap((line) => [line, ""]),
     loginLine(report),
     "",
     "All figures:",
@@ -244,6 +261,8 @@ export interface Report {
   comparisons: Comparison[];
   /** The issue's table, as printed first. */
   issueTable: IssueTableRow[];
+  /** The issue's goals as judged by this run, for bench/goals.ts. */
+  goals: GoalRow[];
   /** Phases during which other work used the machine (rest of the machine > NOISY_REST_PERCENT). */
   noisyPhases: string[];
   valid: boolean;

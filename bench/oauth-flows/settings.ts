@@ -22,8 +22,17 @@ export function benchUser(index: number): { username: string; password: string }
   return { username: `bench-user-${index}`, password: BENCH_PASSWORD };
 }
 
-export const TARGET_KEYS = ["oidc-provider", "sqlite", "postgres"] as const;
+export const TARGET_KEYS = ["oidc-provider", "sqlite", "postgres", "postgres-2"] as const;
 export type TargetKey = (typeof TARGET_KEYS)[number];
+/** The targets on PostgreSQL: they run in the first BENCH_POSTGRES_REPEAT rounds. */
+export type PostgresKey = Extract<TargetKey, `postgres${string}`>;
+export const isPostgres = (key: string): key is PostgresKey => key.startsWith("postgres");
+/** Server processes per target: postgres-2 runs two instances of our server on one database. */
+export const INSTANCES: Record<Exclude<TargetKey, "oidc-provider">, number> = {
+  sqlite: 1,
+  postgres: 1,
+  "postgres-2": 2,
+};
 export const PHASES = [
   "flow",
   "exchange",
@@ -77,6 +86,11 @@ export const SETTINGS = {
   phases: listFromEnv("BENCH_PHASES", PHASES.join(",")),
   cpuProfileDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
   externalPostgres: Boolean(process.env.BENCH_DATABASE_URL),
+  /**
+   * Count the server's PostgreSQL statements per phase (pg_stat_statements, loaded in the throwaway
+   * cluster); BENCH_STATEMENT_COUNTS=off starts the cluster without it, to see what it costs.
+   */
+  statementCounts: process.env.BENCH_STATEMENT_COUNTS !== "off",
 };
 
 /** Where the servers and the load generator run (BENCH_PIN): server on CPU 0, bench on CPU 1. */
@@ -89,6 +103,7 @@ export const TARGET_LABELS: Record<TargetKey, string> = {
   "oidc-provider": "oidc-provider",
   sqlite: "server + SQLite",
   postgres: "server + PostgreSQL",
+  "postgres-2": "2 servers + PostgreSQL",
 };
 
 export const PHASE_LABELS: Record<Phase, string> = {

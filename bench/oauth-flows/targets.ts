@@ -9,9 +9,11 @@ import { log, messageOf, packageVersion } from "../lib/common";
 import { CookieJar, HttpClient } from "../lib/http";
 import { withPinnedLoadGenerator } from "../lib/pinning";
 import { postgresCpuSeconds } from "../lib/postgres";
+import { openStatementCounter, type StatementCounter } from "../lib/postgres-statements";
 import { peakRssBytes } from "../lib/procfs";
 import { type ServerProcess, startServer } from "../lib/server-process";
 import { runTarget } from "../lib/targets";
+import { balancedDriver } from "./balanced-driver";
 import { oidcProviderDriver } from "./oidc-provider-driver";
 import { ourDriver } from "./our-driver";
 import {
@@ -27,10 +29,13 @@ import { base64url, describeTokens, type TokenDescription } from "./protocol";
 import {
   benchUser,
   CLI,
+  INSTANCES,
+  isPostgres,
   OIDC_PROVIDER_TARGET,
   ownVersion,
   type Phase,
   PINNING,
+  type PostgresKey,
   REDIRECT_URI,
   SCOPE,
   SETTINGS,
@@ -48,6 +53,13 @@ export interface TargetResult {
   software: string;
   database?: { kind: string; description: string; settings: Record<string, string> };
   tokens?: TokenDescription;
+  /** Server processes on the one database (postgres-2: two); RSS figures are their sum. */
+  instances: number;
+  /**
+   * PostgreSQL targets: "measured" when the server's statements were counted per phase
+   * (pg_stat_statements; PhaseResult.database), else why not.
+   */
+  statementCounts?: string;
   phases: Partial<Record<Phase, PhaseResult>>;
   /** Phases the target cannot run, and why. */
   skipped: Partial<Record<Phase, string>>;
@@ -97,56 +109,120 @@ export async function benchPhases(ctx: Context, result: TargetResult): Promise<v
     else result.skipped[phase] = "oidc-provider does not introspect JWT (structured) access tokens";
   }
   if (wanted("jwks") && !isInterrupted()) record(await autocannonPhase(ctx, "jwks", driver.jwks));
-  result.peakRssBeforeLoginBytes = peakRssBytes(ctx.server.pid);
+  result.peakRssBeforeLoginBytes = sumOf(ctx.servers.map((server) => peakRssBytes(server.pid)));
   if (wanted("login") && !isInterrupted()) record(await loginPhase(ctx));
 }
 
-export /**
- * Runs body with an HTTP client for server; a failure carries the server's output. Then closes the
- * client, stops the server and records its peak RSS.
+/** The sum, or undefined when a value is unknown. */
+function sumOf(values: readonly (number | undefined)[]): number | undefined {
+  return values.some((v) => v === undefined) ? undefined : values.reduce<number>((a, v) => a + v!, 0);
+}
+
+/**
+ * Starts the servers one after the other (start(i) starts the i-th) and runs body with an HTTP
+ * client for each; a failure carries the servers' output. Then closes the clients, stops the
+ * servers and records their peak RSS (added up).
  */
-async function withServer(
-  server: ServerProcess,
+async function withServers(
+  count: number,
+  start: (index: number) => Promise<ServerProcess>,
   result: TargetResult,
-  body: (http: HttpClient) => Promise<void>,
+  body: (servers: ServerProcess[], https: HttpClient[]) => Promise<void>,
 ): Promise<void> {
-  const http = new HttpClient(server.url, SETTINGS.concurrency);
+  const servers: ServerProcess[] = [];
+  const https: HttpClient[] = [];
   try {
-    await body(http);
+    for (let i = 0; i < count; i++) {
+      servers.push(await start(i));
+      https.push(new HttpClient(servers[i]!.url, SETTINGS.concurrency));
+    }
+    await body(servers, https);
   } catch (error) {
-    throw new Error(`${messageOf(error)}\n--- ${server.name} output ---\n${server.output()}`);
+    const outputs = servers.map((server) => `\n--- ${server.name} output ---\n${server.output()}`);
+    throw new Error(`${messageOf(error)}${outputs.join("")}`);
   } finally {
-    await http.close();
-    result.peakRssBytes = await server.stop();
+    await Promise.all(https.map((http) => http.close()));
+    const peaks: (number | undefined)[] = [];
+    for (const server of servers) peaks.push(await server.stop());
+    result.peakRssBytes = sumOf(peaks);
   }
 }
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
-/** The server process's name: its CPU profile's too (BENCH_CPU_PROF), so rounds after the first say so. */
-function processName(result: TargetResult): string {
-  return `oauth-flows-${result.key}${result.round > 1 ? `-round${result.round}` : ""}`;
+/**
+ * The server process's name: its CPU profile's too (BENCH_CPU_PROF), so rounds after the first and
+ * instances after the first say so.
+ */
+function processName(result: TargetResult, instance = 0): string {
+  return `oauth-flows-${result.key}${instance > 0 ? `-instance${instance + 1}` : ""}${result.round > 1 ? `-round${result.round}` : ""}`;
 }
 
-const serverOptions = { cpuProfileDir: SETTINGS.cpuProfileDir, cpus: PINNING.serverCpu };
+/**
+ * Pinned (BENCH_PIN), a target's one server runs on the server CPU. Two instances are not pinned:
+ * on this 2-core machine they share both cores with the load generator and PostgreSQL.
+ */
+const serverOptions = (instances: number) => ({
+  cpuProfileDir: SETTINGS.cpuProfileDir,
+  ...(instances === 1 ? { cpus: PINNING.serverCpu } : {}),
+});
+
+/** The statement counter of a PostgreSQL target, or undefined; result says which. */
+async function statementCounterFor(
+  key: "sqlite" | PostgresKey,
+  database: string,
+  result: TargetResult,
+): Promise<StatementCounter | undefined> {
+  if (!isPostgres(key)) return undefined;
+  if (!SETTINGS.statementCounts) {
+    result.statementCounts = "not measured: BENCH_STATEMENT_COUNTS=off";
+    return undefined;
+  }
+  const opened = await openStatementCounter(database);
+  if ("unavailable" in opened) {
+    result.statementCounts = `not measured: ${opened.unavailable}`;
+    log(`${key}: statements ${result.statementCounts}`);
+    return undefined;
+  }
+  result.statementCounts = "measured";
+  // Closed at the end of the target, or by the clean-up on Ctrl-C (whichever comes first).
+  const close = onCleanup("close the statement counter", () => opened.close());
+  return { snapshot: opened.snapshot, close };
+}
 
 export async function benchOurServer(
-  key: "sqlite" | "postgres",
+  key: "sqlite" | PostgresKey,
   database: string,
   result: TargetResult,
 ): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), `inbound-oauth-bench-flows-${key}-`));
   const removeDir = onCleanup(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
   const tokenFile = join(dir, "admin-token");
-  const server = await startServer(
-    processName(result),
-    CLI,
-    ["serve", "--database", database, "--admin-token-file", tokenFile, "--log-level", "warn"],
-    "/readyz",
-    serverOptions,
-  );
+  const count = INSTANCES[key];
+  // The first instance finds the database empty and writes the admin token; the others find it
+  // made. Instances behind one name share the issuer (iss, which the token checks compare): the
+  // first's URL, its default; without --issuer each would name its own URL and refuse the other's
+  // JWT access tokens at introspection.
+  let issuer: string | undefined;
+  const start = async (i: number) => {
+    const server = await startServer(
+      processName(result, i),
+      CLI,
+      [
+        ...["serve", "--database", database, "--log-level", "warn"],
+        ...["--admin-token-file", i === 0 ? tokenFile : join(dir, `admin-token-${i + 1}`)],
+        ...(issuer ? ["--issuer", issuer] : []),
+      ],
+      "/readyz",
+      serverOptions(count),
+    );
+    issuer ??= server.url;
+    return server;
+  };
+  const statements = await statementCounterFor(key, database, result);
   try {
-    await withServer(server, result, async (http) => {
+    await withServers(count, start, result, async (servers, https) => {
+      const server = servers[0]!;
       if (!existsSync(tokenFile)) {
         throw new Error(`the server wrote no admin token to ${tokenFile}: was the database not empty?`);
       }
@@ -171,21 +247,27 @@ export async function benchOurServer(
         authScopes: [SCOPE],
         tokenFormat: "JWT",
       });
-      const driver = ourDriver(http, String(integration.clientId), String(integration.clientSecret));
+      const driver = balancedDriver(
+        https.map((http) =>
+          ourDriver(http, String(integration.clientId), String(integration.clientSecret), issuer),
+        ),
+      );
       await withPinnedLoadGenerator(PINNING, () =>
         benchPhases(
           {
             key,
-            server,
+            servers,
             driver,
             sessions: [],
-            ...(key === "postgres" ? { databaseCpu: postgresCpuSeconds } : {}),
+            ...(isPostgres(key) ? { databaseCpu: postgresCpuSeconds } : {}),
+            ...(statements ? { statements } : {}),
           },
           result,
         ),
       );
     });
   } finally {
+    await statements?.close();
     await removeDir();
   }
 }
@@ -198,29 +280,30 @@ export async function benchOidcProvider(result: TargetResult): Promise<void> {
   };
   const clientId = "bench-client";
   const clientSecret = base64url(randomBytes(32));
-  const server = await startServer(
-    processName(result),
-    OIDC_PROVIDER_TARGET,
-    [
-      "--client-id",
-      clientId,
-      "--client-secret",
-      clientSecret,
-      "--redirect-uri",
-      REDIRECT_URI,
-      "--resource-scope",
-      SCOPE,
-    ],
-    "/.well-known/openid-configuration",
-    serverOptions,
-  );
-  await withServer(server, result, (http) =>
+  const start = () =>
+    startServer(
+      processName(result),
+      OIDC_PROVIDER_TARGET,
+      [
+        "--client-id",
+        clientId,
+        "--client-secret",
+        clientSecret,
+        "--redirect-uri",
+        REDIRECT_URI,
+        "--resource-scope",
+        SCOPE,
+      ],
+      "/.well-known/openid-configuration",
+      serverOptions(1),
+    );
+  await withServers(1, start, result, (servers, [http]) =>
     withPinnedLoadGenerator(PINNING, () =>
       benchPhases(
         {
           key: "oidc-provider",
-          server,
-          driver: oidcProviderDriver(http, clientId, clientSecret),
+          servers,
+          driver: oidcProviderDriver(http!, clientId, clientSecret),
           sessions: [],
         },
         result,
@@ -238,12 +321,15 @@ export async function benchTarget(key: TargetKey, round: number): Promise<Target
       key === "oidc-provider"
         ? `oidc-provider ${packageVersion("oidc-provider")} (koa ${packageVersion("koa")})`
         : `inbound-oauth ${ownVersion()} (fastify ${packageVersion("fastify")}, jose ${packageVersion("jose")})`,
+    instances: key === "oidc-provider" ? 1 : INSTANCES[key],
     phases: {},
     skipped: {},
   };
   return runTarget(
     result,
     () => benchOidcProvider(result),
-    (db, location) => benchOurServer(db, location, result),
+    (_, location) => benchOurServer(key as Exclude<TargetKey, "oidc-provider">, location, result),
+    // PostgreSQL with pg_stat_statements, to count the server's statements per phase.
+    isPostgres(key) ? { kind: "postgres", options: { statementStats: SETTINGS.statementCounts } } : undefined,
   );
 }

@@ -1,8 +1,8 @@
 import type { Database } from "../storage/database";
 import {
+  type Attempts,
   type Counter,
   clearAttempts,
-  readAttemptsOf,
   releaseAttempt,
   reserveAttempt,
 } from "../storage/rate-limits";
@@ -68,15 +68,12 @@ export class AttemptLimiter {
     }
   }
 
-  /** Whether some key has used up its limit (read only): the Retry-After when so. */
-  async spent(keys: readonly { key: string; limit: Limit }[]): Promise<Reservation> {
-    const now = this.clock.now();
+  /**
+   * Whether some key has used up its limit, by the attempts read at `now`
+   * (storage/generation-reads.ts): refused with the Retry-After when so. Counts nothing.
+   */
+  spentOf(keys: readonly { key: string; limit: Limit }[], attempts: Attempts, now: Date): Reservation {
     let wait = 0;
-    const attempts = await readAttemptsOf(
-      this.db,
-      keys.map(({ key }) => key),
-      now,
-    );
     for (const { key, limit } of keys) {
       const counted = attempts.get(key);
       if (counted && counted.hits >= limit.attempts)

@@ -56,16 +56,5 @@ export async function clearAttempts(db: SqlExecutor, key: string): Promise<void>
   await db.execute("DELETE FROM rate_limits WHERE bucket = ?", [key]);
 }
 
-/** The attempts on each key in a window still running at `now`, and when that window ends, in one query: a key with none is not in the map. */
-export async function readAttemptsOf(
-  db: SqlExecutor,
-  keys: readonly string[],
-  now: Date,
-): Promise<Map<string, { hits: number; windowEnd: string }>> {
-  if (keys.length === 0) return new Map();
-  const rows = await db.query<{ bucket: string; hits: number | string; window_end: string }>(
-    `SELECT bucket, hits, window_end FROM rate_limits WHERE bucket IN (${keys.map(() => "?").join(", ")}) AND window_end > ?`,
-    [...keys, now.toISOString()],
-  );
-  return new Map(rows.map((row) => [row.bucket, { hits: Number(row.hits), windowEnd: row.window_end }]));
-}
+/** The attempts on each key in a window still running, and when that window ends; a key with none is not in the map. */
+export type Attempts = Map<string, { hits: number; windowEnd: string }>;

@@ -1,7 +1,10 @@
 // The rate-limit counters' storage (src/storage/rate-limits.ts) on both databases: a window resets
-// once it has ended, and the pruner's rate_limits rule removes exactly the ended ones.
+// once it has ended, the read of a request's generation and counters sees exactly the running ones,
+// and the pruner's rate_limits rule removes exactly the ended ones.
 import { prune } from "../../src/domain/prune/run";
-import { readAttemptsOf, reserveAttempt } from "../../src/storage/rate-limits";
+import { readGenerationAndAttempts } from "../../src/storage/generation-reads";
+import { reserveAttempt } from "../../src/storage/rate-limits";
+import { readRegistryGeneration } from "../../src/storage/registry-generation";
 import { DATABASES, openTestStore, type TestStore } from "../helpers/test-app";
 
 const T0 = new Date("2030-01-01T00:00:00.000Z");
@@ -25,10 +28,15 @@ describe.each(DATABASES)("rate-limit counters on %s", (kind) => {
       windowStart: at(60).toISOString(),
       windowEnd: at(120).toISOString(),
     });
-    expect(await readAttemptsOf(db, ["k:reset", "k:other"], at(119))).toEqual(
-      new Map([["k:reset", { hits: 1, windowEnd: at(120).toISOString() }]]),
-    );
-    expect(await readAttemptsOf(db, ["k:reset"], at(120))).toEqual(new Map());
+    const generation = await readRegistryGeneration(db);
+    expect(await readGenerationAndAttempts(db, ["k:reset", "k:other"], at(119))).toEqual({
+      generation,
+      attempts: new Map([["k:reset", { hits: 1, windowEnd: at(120).toISOString() }]]),
+    });
+    expect(await readGenerationAndAttempts(db, ["k:reset"], at(120))).toEqual({
+      generation,
+      attempts: new Map(),
+    });
   });
 
   test("pruning removes the counters whose window has ended, and only those", async () => {

@@ -68,4 +68,9 @@ export class RegistryCache {
   view(): Promise<RegistryView> {
     return this.views.current();
   }
+
+  /** The view of a generation the request has just read (storage/generation-and-attempts.ts). */
+  viewAt(generation: number): RegistryView {
+    return this.views.at(generation);
+  }
 }

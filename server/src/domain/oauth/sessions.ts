@@ -1,9 +1,9 @@
-import type { User } from "../../contract";
 import { type Database, relaxedStatements, type SqlExecutor } from "../../storage/database";
-import { deleteSession, findSessionUser, insertSession } from "../../storage/login-sessions";
+import { readGenerationAndSession } from "../../storage/generation-reads";
+import { deleteSession, insertSession } from "../../storage/login-sessions";
 import type { Clock } from "../clock";
-import { USER } from "../records/kinds";
 import { credentialHash, randomCredential } from "./opaque";
+import type { RegistryCache, RegistryView } from "./registry-cache";
 
 /** How long a login session lasts. */
 export const SESSION_LIFETIME_SECONDS = 8 * 60 * 60;
@@ -23,16 +23,20 @@ export async function createSession(db: Database, clock: Clock, userId: string):
   return id;
 }
 
-/** The user of a live session, or undefined (unknown, expired, or the user is inactive or gone). */
-export async function sessionUser(
-  db: SqlExecutor,
-  clock: Clock,
+/**
+ * The registry as of now and the person of the session cookie: one statement reads the registry
+ * generation and the live session's user id; the user (name, active) comes from the registry view
+ * of that generation. No user when the session is unknown or expired, or the user inactive or gone.
+ */
+export async function sessionAndRegistry(
+  ctx: { db: SqlExecutor; clock: Clock; registryCache: RegistryCache },
   id: string | undefined,
-): Promise<{ id: string; name: string } | undefined> {
-  if (!id || id.length > 100) return undefined;
-  const user = await findSessionUser<User>(db, USER, credentialHash(id), clock.now().toISOString());
-  if (!user || user.active === false) return undefined;
-  return { id: user.id, name: user.name };
+): Promise<{ live: RegistryView; user: { id: string; name: string } | undefined }> {
+  if (!id || id.length > 100) return { live: await ctx.registryCache.view(), user: undefined };
+  const read = await readGenerationAndSession(ctx.db, credentialHash(id), ctx.clock.now().toISOString());
+  const live = ctx.registryCache.viewAt(read.generation);
+  const user = read.userId === undefined ? undefined : await live.user(read.userId);
+  return { live, user: user?.active ? { id: user.id, name: user.name } : undefined };
 }
 
 export async function endSession(db: SqlExecutor, id: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Database } from "../../storage/database";
+import type { Attempts } from "../../storage/rate-limits";
 import { AttemptLimiter, type Limit, type Reservation } from "../attempt-limits";
 import type { Clock } from "../clock";
 
@@ -13,7 +14,7 @@ export interface ThrottleKey {
 /**
  * Guessing limits on a subject (a user name, a client_id) and on the client address, counted in
  * the database (AttemptLimiter) so every server process shares them and a restart keeps them. Both
- * counters are reserved together or not at all; `spent` only reads them.
+ * counters are reserved together or not at all; `spent` only judges what was read of them.
  */
 export class Throttle {
   private readonly limiter: AttemptLimiter;
@@ -31,7 +32,8 @@ export class Throttle {
     return side.prefix + (side.spell ? side.spell(value) : value);
   }
 
-  private keys(subject: string, address: string) {
+  /** The two counters an attempt by subject from address counts on, with their limits. */
+  keys(subject: string, address: string): { key: string; limit: Limit }[] {
     return [
       { key: this.key(this.subject, subject), limit: this.subject.limit },
       { key: this.key(this.address, address), limit: this.address.limit },
@@ -43,9 +45,9 @@ export class Throttle {
     return this.limiter.reserve(this.keys(subject, address));
   }
 
-  /** Refused (429) when a limit is already spent; counts nothing. */
-  spent(subject: string, address: string): Promise<Reservation> {
-    return this.limiter.spent(this.keys(subject, address));
+  /** Refused (429) when a limit is already spent by the attempts read at `now`; counts nothing. */
+  spent(subject: string, address: string, attempts: Attempts, now: Date): Reservation {
+    return this.limiter.spentOf(this.keys(subject, address), attempts, now);
   }
 
   /** The reserved attempt succeeded: the subject starts afresh, the address gets its attempt back. */

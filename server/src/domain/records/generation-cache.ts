@@ -105,7 +105,11 @@ export class PerGeneration<V> {
    * request then reads the registry once, as of that read).
    */
   async current(generation?: number): Promise<V> {
-    generation ??= await this.generations.read();
+    return this.at(generation ?? (await this.generations.read()));
+  }
+
+  /** The value of a generation the caller has just read itself (in a statement that read more). */
+  at(generation: number): V {
     if (this.kept?.generation === generation) return this.kept.value;
     const value = this.make();
     if (!this.kept || generation > this.kept.generation) this.kept = { generation, value };

@@ -5,6 +5,8 @@ import type { GrantContext } from "../../domain/oauth/grants";
 import { clientAuthThrottle } from "../../domain/oauth/throttle";
 import type { TokenContext } from "../../domain/oauth/tokens";
 import { verifySecret } from "../../domain/secrets";
+import { readGenerationAndAttempts } from "../../storage/generation-reads";
+import { contextAt, type OAuthContext } from "./context";
 
 function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, " "));
@@ -55,18 +57,8 @@ async function verifyClient(
   return client;
 }
 
-/**
- * Authenticates the client of a token, introspection or revocation request: client_secret_basic
- * or client_secret_post for confidential clients, none (client_id only) for public clients.
- * Exactly one method; an inactive client is refused. Failed authentications are limited per
- * client_id and per address (clientAuthThrottle): a failure is told as such only when it is counted
- * within the limits; once a limit is spent every attempt → 429 invalid_client with Retry-After.
- */
-export async function authenticateClient(
-  ctx: Pick<GrantContext, "db" | "clock" | "live">,
-  request: FastifyRequest,
-  form: Record<string, string>,
-): Promise<Client> {
+/** client_id and the secret (if any) of the request: exactly one method, Basic or the form. */
+function credentialsOf(request: FastifyRequest, form: Record<string, string>) {
   const basic = basicCredentials(request.headers.authorization);
   if (
     basic &&
@@ -78,17 +70,44 @@ export async function authenticateClient(
     );
   }
   const clientId = basic?.id ?? form.client_id;
-  const secret = basic?.secret ?? form.client_secret;
   if (!clientId)
     throw new OAuthError(
       "invalid_client",
       "Authenticate the client: HTTP Basic, or client_id (and client_secret) in the body.",
     );
+  return { clientId, secret: basic?.secret ?? form.client_secret };
+}
+
+/**
+ * Authenticates the client of a token, introspection or revocation request: client_secret_basic
+ * or client_secret_post for confidential clients, none (client_id only) for public clients.
+ * Exactly one method; an inactive client is refused. Failed authentications are limited per
+ * client_id and per address (clientAuthThrottle): a failure is told as such only when it is counted
+ * within the limits; once a limit is spent every attempt → 429 invalid_client with Retry-After.
+ *
+ * One statement reads both what the request sees of the registry (its generation) and the
+ * client's failure counters, so a request that authenticates pays one round trip for the two.
+ * Returns the client and the request's context at that generation.
+ */
+export async function authenticateClient(
+  ctx: OAuthContext,
+  request: FastifyRequest,
+  form: Record<string, string>,
+): Promise<{ client: Client; grant: GrantContext }> {
+  const { clientId, secret } = credentialsOf(request, form);
   const throttle = clientAuthThrottle(ctx.db, ctx.clock);
-  const client = await verifyClient(ctx.live, clientId, secret);
+  const now = ctx.clock.now();
+  const keys = throttle.keys(clientId, request.ip);
+  const read = await readGenerationAndAttempts(
+    ctx.db,
+    keys.map(({ key }) => key),
+    now,
+  );
+  const grant = contextAt(ctx, ctx.registryCache.viewAt(read.generation));
+  const client = await verifyClient(grant.live, clientId, secret);
   // Right or wrong, a spent limit is found by the same read, so the answer's timing does not tell
   // which; a failure is then counted, atomically, before it may be told.
-  let limit = await throttle.spent(clientId, request.ip);
+  let limit = throttle.spent(clientId, request.ip, read.attempts, now);
   if (limit.allowed && client instanceof OAuthError) limit = await throttle.reserve(clientId, request.ip);
   if (!limit.allowed) {
     throw new OAuthError(
@@ -102,5 +121,5 @@ export async function authenticateClient(
     throw new OAuthError("invalid_client", "The client is inactive.", {
       detail: `Integration ${client.id} is inactive.`,
     });
-  return client;
+  return { client, grant };
 }

@@ -22,10 +22,15 @@ export interface OAuthContext {
 
 /**
  * What one token, introspection, revocation or API request needs: the database, the clock, the
- * signing keys, the issuer, and the registry as of now (one read of its generation).
+ * signing keys, the issuer, and the registry as of now (one read of its generation; a request that
+ * authenticates a client reads it with the client's limits, client-auth.ts).
  */
 export async function requestContext(ctx: OAuthContext): Promise<GrantContext> {
-  const live = await ctx.registryCache.view();
+  return contextAt(ctx, await ctx.registryCache.view());
+}
+
+/** The same, for a request that has read the registry generation itself (client-auth.ts). */
+export function contextAt(ctx: OAuthContext, live: GrantContext["live"]): GrantContext {
   return { db: ctx.db, clock: ctx.clock, keys: ctx.keys, issuer: ctx.issuer(), live };
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AUTHORIZE_PARAMS, checkAuthorizeRequest } from "../../domain/oauth/authorize-request";
 import { errorRedirect } from "../../domain/oauth/redirects";
-import { sessionUser } from "../../domain/oauth/sessions";
+import { sessionAndRegistry } from "../../domain/oauth/sessions";
 import type { OAuthContext } from "../../http/oauth/context";
 import { isHttps } from "../../http/oauth/context";
 import { readCookie, SESSION_COOKIE } from "../../http/oauth/cookies";
@@ -18,13 +18,13 @@ import { sendLoginPage } from "../../http/oauth/pages/login-page";
 export function authorizeRoutes(app: FastifyInstance, ctx: OAuthContext): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const { params, repeated } = singleValued(request.query, AUTHORIZE_PARAMS);
-    const outcome = await checkAuthorizeRequest(await ctx.registryCache.view(), params, repeated);
+    const { live, user } = await sessionAndRegistry(ctx, readCookie(request, SESSION_COOKIE));
+    const outcome = await checkAuthorizeRequest(live, params, repeated);
     if (outcome.kind === "page") return sendErrorPage(reply, outcome.status, outcome.title, outcome.message);
     if (outcome.kind === "redirect-error") {
       const target = errorRedirect(outcome.redirectUri, outcome.error, outcome.state, ctx.issuer());
       return reply.header("cache-control", "no-store").redirect(target, 302);
     }
-    const user = await sessionUser(ctx.db, ctx.clock, readCookie(request, SESSION_COOKIE));
     const csrf = csrfToken(request, reply, isHttps(ctx));
     if (!user) {
       const returnTo = request.url;

@@ -3,7 +3,7 @@ import { AUTHORIZE_PARAMS, checkAuthorizeRequest } from "../../domain/oauth/auth
 import { issueCode } from "../../domain/oauth/codes";
 import { OAuthError } from "../../domain/oauth/errors";
 import { errorRedirect, redirectWith } from "../../domain/oauth/redirects";
-import { sessionUser } from "../../domain/oauth/sessions";
+import { sessionAndRegistry } from "../../domain/oauth/sessions";
 import type { OAuthContext } from "../../http/oauth/context";
 import { readCookie, SESSION_COOKIE } from "../../http/oauth/cookies";
 import { csrfValid } from "../../http/oauth/csrf";
@@ -25,7 +25,7 @@ export function consentRoutes(app: FastifyInstance, ctx: OAuthContext): void {
         "This form is no longer valid (missing or wrong CSRF token). Go back to the application and start again.",
       );
     }
-    const user = await sessionUser(ctx.db, ctx.clock, readCookie(request, SESSION_COOKIE));
+    const { live, user } = await sessionAndRegistry(ctx, readCookie(request, SESSION_COOKIE));
     if (!user)
       return sendErrorPage(
         reply,
@@ -34,7 +34,7 @@ export function consentRoutes(app: FastifyInstance, ctx: OAuthContext): void {
         "Your session ended. Go back to the application and start again.",
       );
     const params = singleValued(request.body, AUTHORIZE_PARAMS).params;
-    const outcome = await checkAuthorizeRequest(await ctx.registryCache.view(), params, repeated);
+    const outcome = await checkAuthorizeRequest(live, params, repeated);
     if (outcome.kind === "page") return sendErrorPage(reply, outcome.status, outcome.title, outcome.message);
     const issuer = ctx.issuer();
     if (outcome.kind === "redirect-error") {

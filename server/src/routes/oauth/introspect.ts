@@ -3,6 +3,7 @@ import { IntrospectRequestSchema } from "../../contract";
 import { authenticate } from "../../domain/admin-tokens";
 import type { Client } from "../../domain/oauth/clients";
 import { OAuthError } from "../../domain/oauth/errors";
+import type { GrantContext } from "../../domain/oauth/grants";
 import { checkToken } from "../../domain/oauth/token-check";
 import { authenticateClient } from "../../http/oauth/client-auth";
 import { type OAuthContext, requestContext } from "../../http/oauth/context";
@@ -20,14 +21,15 @@ export function introspectRoutes(app: FastifyInstance, ctx: OAuthContext): void 
     reply.header("cache-control", "no-store");
     try {
       const form = oauthForm(request, Object.keys(IntrospectRequestSchema.shape));
-      const tokens = await requestContext(ctx);
       let client: Client | undefined;
+      let tokens: GrantContext;
       const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
       if (bearer) {
         if (!(await authenticate(ctx.db, bearer[1]!)))
           throw new OAuthError("invalid_client", "The admin token is not valid.");
+        tokens = await requestContext(ctx);
       } else {
-        client = await authenticateClient(tokens, request, form);
+        ({ client, grant: tokens } = await authenticateClient(ctx, request, form));
       }
       if (!form.token) throw new OAuthError("invalid_request", "token is required.");
       const check = await checkToken(tokens, form.token, "any");

@@ -3,7 +3,7 @@ import { RevokeRequestSchema } from "../../contract";
 import { OAuthError } from "../../domain/oauth/errors";
 import { revokeToken } from "../../domain/oauth/token-check";
 import { authenticateClient } from "../../http/oauth/client-auth";
-import { type OAuthContext, requestContext } from "../../http/oauth/context";
+import type { OAuthContext } from "../../http/oauth/context";
 import { oauthForm } from "../../http/oauth/forms";
 import { sendOAuthError } from "../../http/oauth/send-error";
 
@@ -15,8 +15,7 @@ export function revokeRoutes(app: FastifyInstance, ctx: OAuthContext): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       const form = oauthForm(request, Object.keys(RevokeRequestSchema.shape));
-      const tokens = await requestContext(ctx);
-      const client = await authenticateClient(tokens, request, form);
+      const { client, grant: tokens } = await authenticateClient(ctx, request, form);
       if (!form.token) throw new OAuthError("invalid_request", "token is required.");
       await revokeToken(tokens, client, form.token);
       return reply.code(200).header("cache-control", "no-store").send();

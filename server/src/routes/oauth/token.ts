@@ -3,7 +3,7 @@ import { TokenRequestSchema } from "../../contract";
 import { OAuthError } from "../../domain/oauth/errors";
 import { exchangeGrant } from "../../domain/oauth/grants";
 import { authenticateClient } from "../../http/oauth/client-auth";
-import { type OAuthContext, requestContext } from "../../http/oauth/context";
+import type { OAuthContext } from "../../http/oauth/context";
 import { oauthForm } from "../../http/oauth/forms";
 import { sendOAuthError } from "../../http/oauth/send-error";
 
@@ -17,8 +17,7 @@ export function tokenRoutes(app: FastifyInstance, ctx: OAuthContext): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       const form = oauthForm(request, TOKEN_PARAMS);
-      const grant = await requestContext(ctx);
-      const client = await authenticateClient(grant, request, form);
+      const { client, grant } = await authenticateClient(ctx, request, form);
       const tokens = await exchangeGrant(grant, client, form);
       return reply.header("cache-control", "no-store").header("pragma", "no-cache").send(tokens);
     } catch (error) {
