@@ -10,7 +10,7 @@ import { clientErrorHandler } from "./http/client-errors";
 import { DEFAULT_HTTP_LIMITS, type HttpTimeouts, timeoutOptions } from "./http/limits";
 import { oauthProblemShape, oauthRawShape } from "./http/oauth/framework-errors";
 import { frameworkErrorHandler, installErrorHandling } from "./http/problem";
-import { type LogLevel, loggerOptions } from "./logger";
+import { type LogLevel, loggerOptions, requestLoggerFactory } from "./logger";
 import { buildOpenApiDocument } from "./openapi/document";
 import { healthRoutes } from "./routes/health";
 import { auditRoutes } from "./routes/management/audit";
@@ -49,6 +49,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const clock = options.clock ?? systemClock;
   const app = Fastify({
     logger: loggerOptions(options.logLevel ?? "info", options.logStream),
+    childLoggerFactory: requestLoggerFactory,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",

@@ -48,8 +48,9 @@ export async function listAdminTokens(db: SqlExecutor) {
   return selectAdminTokens<Role>(db);
 }
 
-export async function revokeAdminToken(db: SqlExecutor, name: string): Promise<boolean> {
-  return deleteAdminToken(db, name);
+/** Deletes the token; every server process refuses it from its next request on. */
+export async function revokeAdminToken(db: Database, name: string): Promise<boolean> {
+  return db.transaction((tx) => deleteAdminToken(tx, name));
 }
 
 export async function countAdminTokens(db: Database): Promise<number> {

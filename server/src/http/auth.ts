@@ -1,13 +1,16 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { WRITER_ROLES } from "../contract";
 import { authenticate, type Principal } from "../domain/admin-tokens";
 import { ApiError } from "../domain/api-error";
+import { generationReadsOf, PerGeneration } from "../domain/records/generation-cache";
 import type { Database } from "../storage/database";
 
 declare module "fastify" {
   interface FastifyRequest {
     principal?: Principal;
+    /** The registry generation this request read when it was authenticated (reads of records reuse it). */
+    registryGeneration?: number;
   }
 }
 
@@ -18,24 +21,28 @@ function unauthenticated(detail: string, invalid: boolean): ApiError {
   return new ApiError("UNAUTHENTICATED", detail, {}, { "www-authenticate": challenge });
 }
 
-/**
- * How long a verified token is remembered, so a burst of requests costs one lookup. Revoking a
- * token (CLI) therefore takes effect within this time on every server process.
- */
-export const TOKEN_CACHE_MS = 1000;
+/** How many verified tokens one generation keeps before it starts over (bounds memory). */
+const MOST_TOKENS = 10_000;
 
-/** Verified tokens by the SHA-256 of the token, for TOKEN_CACHE_MS. */
+/**
+ * Verified tokens by the SHA-256 of the token, kept while the registry generation stays: revoking
+ * a token moves it (storage/admin-tokens.ts), so a revoked token is refused by the next request of
+ * every process, as if each request looked the token up. Only verified tokens are kept: one
+ * created meanwhile is looked up when first presented.
+ */
 function principalCache(db: Database) {
-  const entries = new Map<string, { principal: Principal | undefined; until: number }>();
-  return async (token: string): Promise<Principal | undefined> => {
-    const key = createHash("sha256").update(token).digest("base64url");
-    const now = Date.now();
+  const generations = generationReadsOf(db);
+  const verified = new PerGeneration(db, () => new Map<string, Principal>());
+  return async (token: string): Promise<{ principal?: Principal; generation: number }> => {
+    const generation = await generations.read();
+    const entries = await verified.current(generation);
+    const key = hash("sha256", token, "base64url");
     const hit = entries.get(key);
-    if (hit && hit.until > now) return hit.principal;
+    if (hit) return { principal: hit, generation };
     const principal = await authenticate(db, token);
-    if (entries.size >= 10_000) entries.clear();
-    if (principal) entries.set(key, { principal, until: now + TOKEN_CACHE_MS });
-    return principal;
+    if (entries.size >= MOST_TOKENS) entries.clear();
+    if (principal) entries.set(key, principal);
+    return { principal, generation };
   };
 }
 
@@ -51,7 +58,8 @@ export function bearerAuth(db: Database) {
       );
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const principal = match ? await lookup(match[1]!) : undefined;
+    const found = match ? await lookup(match[1]!) : undefined;
+    const principal = found?.principal;
     if (!principal) {
       throw unauthenticated(
         "The bearer token is not valid (mistyped, revoked, or from another server).",
@@ -59,6 +67,7 @@ export function bearerAuth(db: Database) {
       );
     }
     request.principal = principal;
+    request.registryGeneration = found.generation;
     const writes = request.method !== "GET" && request.method !== "HEAD";
     if (writes && !WRITER_ROLES.includes(principal.role)) {
       throw new ApiError(

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from "./database";
+import { registryChanged } from "./registry-generation";
 
 /**
  * The admin_tokens table: management API tokens by id, with their unique name, role and the
@@ -46,9 +47,15 @@ export async function selectAdminTokens<Role extends string>(
   );
 }
 
-/** Deletes the token of this name; false when there was none. */
-export async function deleteAdminToken(db: SqlExecutor, name: string): Promise<boolean> {
-  return (await db.execute("DELETE FROM admin_tokens WHERE name = ?", [name])).rowCount > 0;
+/**
+ * Deletes the token of this name; false when there was none. A deletion moves the registry
+ * generation, which every process's cache of verified tokens is kept by (http/auth.ts): run it in
+ * a transaction, so that both commit together.
+ */
+export async function deleteAdminToken(tx: SqlExecutor, name: string): Promise<boolean> {
+  const deleted = (await tx.execute("DELETE FROM admin_tokens WHERE name = ?", [name])).rowCount > 0;
+  if (deleted) await registryChanged(tx);
+  return deleted;
 }
 
 export async function countAdminTokenRows(db: SqlExecutor): Promise<number> {

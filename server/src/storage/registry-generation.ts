@@ -6,8 +6,9 @@ import { beforeCommit, type SqlExecutor } from "./database";
  * keep what it read of the registry until the number moves (domain/oauth/registry-cache.ts).
  *
  * Every store that writes a registry table calls registryChanged: records and their references
- * (records/write.ts) and client secrets (records/client-secrets.ts); passwords are not cached, so
- * not counted. The bump runs once per
+ * (records/write.ts), client secrets (records/client-secrets.ts) and the revocation of an admin
+ * token (admin-tokens.ts: the management API keeps verified tokens per generation); passwords are
+ * not cached, so not counted. The bump runs once per
  * transaction, last before the commit (storage/database.ts beforeCommit): on PostgreSQL it locks
  * the one row, and a lock taken last is never held while waiting for another, so registry writes
  * queue on it without deadlock.

@@ -29,6 +29,54 @@ export class Lookup<T> {
   }
 }
 
+/** Resolves once the requests the event loop has received so far have run up to their first wait. */
+function afterReceived(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The registry generation as of now, for every caller in this process over one database: each
+ * answer comes from a query that started after read() was called, so it is at least as new as
+ * any change committed before the call (by any process). A query starts once the requests already
+ * received have asked (after the event loop's poll phase), and callers that arrive while one runs
+ * share the next, started when it returns: a burst of requests costs one query, and on PostgreSQL
+ * one round trip at a time, instead of one each.
+ */
+export class GenerationReads {
+  /** The next query, not started yet: a caller may still join it. */
+  private pending: Promise<number> | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly db: SqlExecutor) {}
+
+  read(): Promise<number> {
+    this.pending ??= this.schedule();
+    return this.pending;
+  }
+
+  private async schedule(): Promise<number> {
+    await this.running.catch(() => undefined);
+    await afterReceived();
+    // From here on a caller waits for the next query: this one may miss what it committed.
+    this.pending = undefined;
+    const query = readRegistryGeneration(this.db);
+    this.running = query;
+    return query;
+  }
+}
+
+const READS = new WeakMap<SqlExecutor, GenerationReads>();
+
+/** The one GenerationReads of this process over `db`, so every cache and request shares its queries. */
+export function generationReadsOf(db: SqlExecutor): GenerationReads {
+  let reads = READS.get(db);
+  if (!reads) {
+    reads = new GenerationReads(db);
+    READS.set(db, reads);
+  }
+  return reads;
+}
+
 /**
  * A value made afresh for each registry generation (storage/registry-generation.ts): current()
  * reads the generation (one small query) and returns the value made for it, so what a value keeps
@@ -43,13 +91,21 @@ export class Lookup<T> {
 export class PerGeneration<V> {
   private kept: { generation: number; value: V } | undefined;
 
-  constructor(
-    private readonly db: SqlExecutor,
-    private readonly make: () => V,
-  ) {}
+  private readonly generations: GenerationReads;
 
-  async current(): Promise<V> {
-    return this.at(await readRegistryGeneration(this.db));
+  constructor(
+    db: SqlExecutor,
+    private readonly make: () => V,
+  ) {
+    this.generations = generationReadsOf(db);
+  }
+
+  /**
+   * The value of the current generation; or of `generation`, one this request read already (the
+   * request then reads the registry once, as of that read).
+   */
+  async current(generation?: number): Promise<V> {
+    return this.at(generation ?? (await this.generations.read()));
   }
 
   /** The value of a generation the caller has just read itself (in a statement that read more). */

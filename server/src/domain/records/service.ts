@@ -31,11 +31,16 @@ export class RecordService<I extends { name: string }, R extends RecordMeta, P =
     private readonly reads?: PerGeneration<Lookup<RecordMeta | undefined>>,
   ) {}
 
-  /** A record by id, as of this moment's registry generation (frozen: it may be shared). */
-  async get(id: string): Promise<R> {
+  /**
+   * A record by id, as of this moment's registry generation, or of `generation` when the request
+   * read it already (frozen: it may be shared).
+   */
+  async get(id: string, generation?: number): Promise<R> {
     const read = () => findById<R>(this.db, this.spec, id);
     const record = this.reads
-      ? ((await (await this.reads.current()).get(`${this.spec.table}:${id}`, read)) as R | undefined)
+      ? ((await (await this.reads.current(generation)).get(`${this.spec.table}:${id}`, read)) as
+          | R
+          | undefined)
       : await read();
     if (!record) throw notFound(this.spec, id);
     return record;

@@ -52,7 +52,7 @@ export function registerRecordRoutes<
   });
 
   app.get<{ Params: { id: string } }>(`${path}/:id`, async (request, reply) => {
-    const view = await service.get(request.params.id);
+    const view = await service.get(request.params.id, request.registryGeneration);
     return reply.header("etag", etagOf(view.version)).send(view);
   });
 

@@ -85,3 +85,44 @@ test("/readyz answers 503 once the database is gone, /healthz still 200", async 
     await store.dispose().catch(() => {});
   }
 });
+
+describe("request loggers (made only when a request writes a line)", () => {
+  test("a request that logs nothing at the level makes no pino child; one that logs writes its request id", async () => {
+    const store = await openTestStore("sqlite");
+    const { lines, stream } = capture();
+    const app = buildApp({ db: store.db, logLevel: "info", logStream: stream });
+    try {
+      const { token } = await createAdminToken(store.db, "reader", "viewer", new Date().toISOString());
+      await app.ready();
+      app.log.level = "warn";
+      const child = jest.spyOn(app.log, "child");
+      const quiet = await app.inject({
+        method: "GET",
+        url: "/api/v1/integrations",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(quiet.statusCode).toBe(200);
+      expect(child).not.toHaveBeenCalled();
+      expect(lines).toEqual([]);
+
+      app.log.level = "info";
+      const refused = await app.inject({
+        method: "GET",
+        url: "/api/v1/integrations",
+        headers: { authorization: `Bearer ${token}x` },
+      });
+      expect(refused.statusCode).toBe(401);
+      expect(child).toHaveBeenCalledTimes(1);
+      const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logged.map((line) => line.msg)).toEqual(
+        expect.arrayContaining(["incoming request", "request completed"]),
+      );
+      expect(new Set(logged.map((line) => line.reqId)).size).toBe(1);
+      expect(logged[0]?.reqId).toEqual(expect.any(String));
+      expect(lines.join("")).not.toContain(token);
+    } finally {
+      await app.close();
+      await store.dispose();
+    }
+  });
+});
