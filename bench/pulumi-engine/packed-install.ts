@@ -146,11 +146,14 @@ export async function installPacked(workDir: string): Promise<PackedInstall> {
     copyFileSync(join(REPO, SIDES.packed.program), program);
     const install = { dir, program, stackDir: join(dir, "stack") };
     checkLayout(install);
+    // The SDK, @pulumi/pulumi and the SDK's own dependencies, as npm resolved them.
+    const sdkManifest = JSON.parse(
+      readFileSync(join(dir, "node_modules", "@inbound-oauth", "pulumi", "package.json"), "utf8"),
+    ) as { dependencies?: Record<string, string> };
     const versions = Object.fromEntries(
-      ["@inbound-oauth/pulumi", "@pulumi/pulumi", "undici", "zod"].map((name) => [
-        name,
-        versionIn(dir, name),
-      ]),
+      ["@inbound-oauth/pulumi", "@pulumi/pulumi", ...Object.keys(sdkManifest.dependencies ?? {})].map(
+        (name) => [name, versionIn(dir, name)],
+      ),
     );
     if (versions["@pulumi/pulumi"] !== pulumiVersion)
       throw new Error(`npm installed @pulumi/pulumi ${versions["@pulumi/pulumi"]}, not ${pulumiVersion}`);
