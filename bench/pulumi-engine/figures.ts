@@ -1,4 +1,5 @@
-// The engine bench's figures: one timed operation (wall clock and CPU per process group) and the medians per phase.
+// The engine bench's figures: one timed operation (wall clock and CPU per process group), the medians
+// per size and phase, and the time per resource as the size grows.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
@@ -8,9 +9,22 @@ import { round } from "../lib/common";
 import { quantile } from "../lib/http";
 import { startCpuWindow } from "../lib/procfs";
 import type { ServerProcess } from "../lib/server-process";
-import { GOAL, type Phase, SETTINGS, type Side } from "./settings";
+import {
+  FLATNESS_FROM,
+  FLATNESS_GOAL,
+  FLATNESS_TO,
+  GOAL,
+  INTEGRATION_SIDES,
+  JUDGED_PHASES,
+  PHASES,
+  type Phase,
+  SIDES,
+  type Side,
+} from "./settings";
 
 export interface PhaseSample {
+  /** Resources in the stack. */
+  size: number;
   round: number;
   side: Side;
   phase: Phase;
@@ -95,7 +109,7 @@ export class DescendantsCpu {
 
 export async function timedPhase<T>(
   server: ServerProcess,
-  sample: Pick<PhaseSample, "round" | "side" | "phase">,
+  sample: Pick<PhaseSample, "size" | "round" | "side" | "phase">,
   operation: () => Promise<T>,
 ): Promise<{ value: T; sample: PhaseSample }> {
   const window = startCpuWindow(server.pid);
@@ -135,71 +149,119 @@ export async function timedPhase<T>(
   };
 }
 
+type IntegrationSide = (typeof INTEGRATION_SIDES)[number];
+
 export interface PhaseSummary {
+  size: number;
   phase: Phase | "total";
   /** Median wall time over the rounds, s. */
-  integrationsSeconds: number;
-  noopSeconds: number;
-  /** integrations ÷ no-op of the medians: the headline figure, judged against the goal. */
-  ratio: number;
-  /** The median of each round's own ratio (the two stacks of a round run minutes apart at most). */
-  pairedRatio: number;
-  goal: number;
-  goalMet: boolean;
-  /** What the provider adds per resource: (integrations − no-op) ÷ count, ms. */
-  extraMsPerResource: number;
+  seconds: Record<Side, number>;
+  /** The median ÷ the size, ms. */
+  msPerResource: Record<Side, number>;
+  /** This provider's median ÷ the no-op median: the headline figure, judged against the goal. */
+  ratio: Record<IntegrationSide, number>;
+  /** The median of each round's own ratio (the stacks of a round run minutes apart at most). */
+  pairedRatio: Record<IntegrationSide, number>;
+  /** The packed install within the goal (judged phases only). */
+  goalMet?: boolean;
   /** Medians of the CPU figures, s. */
-  integrationsServerCpuSeconds: number;
-  integrationsPulumiCpuSeconds: number;
-  noopPulumiCpuSeconds: number;
+  serverCpuSeconds: Record<IntegrationSide, number>;
+  pulumiCpuSeconds: Record<Side, number>;
+}
+
+export interface FlatnessSummary {
+  phase: Phase | "total";
+  from: number;
+  to: number;
+  /** ms per resource at `to` ÷ ms per resource at `from`, per side. */
+  ratio: Record<Side, number>;
+  /** The packed install within the goal. */
+  goalMet: boolean;
 }
 
 export function median(values: number[]): number {
   return quantile(values, 0.5) ?? 0;
 }
 
-/** One figure of one side per round: a phase's, or the three phases added up ("total"). */
+/** One figure of one side per round of one size: a phase's, or the phases added up ("total"). */
 export function perRound(
   samples: PhaseSample[],
+  size: number,
   phase: Phase | "total",
   side: Side,
   pick: (s: PhaseSample) => number,
 ) {
-  const rounds = [...new Set(samples.map((s) => s.round))];
+  const ofSize = samples.filter((s) => s.size === size);
+  const rounds = [...new Set(ofSize.map((s) => s.round))];
   return rounds.map((r) =>
-    samples
+    ofSize
       .filter((s) => s.side === side && s.round === r && (phase === "total" || s.phase === phase))
       .reduce((sum, s) => sum + pick(s), 0),
   );
 }
 
-export function summarize(samples: PhaseSample[], phase: Phase | "total"): PhaseSummary {
-  const of = (side: Side, pick: (s: PhaseSample) => number) => median(perRound(samples, phase, side, pick));
-  const integrations = of("integrations", (s) => s.seconds);
-  const noop = of("noop", (s) => s.seconds);
-  const ratio = noop > 0 ? round(integrations / noop, 3) : 0;
-  const noopRounds = perRound(samples, phase, "noop", (s) => s.seconds);
-  const pairs = perRound(samples, phase, "integrations", (s) => s.seconds).map((x, i) => x / noopRounds[i]!);
+function bySide<K extends Side, V>(sides: readonly K[], value: (side: K) => V): Record<K, V> {
+  return Object.fromEntries(sides.map((side) => [side, value(side)])) as Record<K, V>;
+}
+
+export function summarize(samples: PhaseSample[], size: number, phase: Phase | "total"): PhaseSummary {
+  const of = (side: Side, pick: (s: PhaseSample) => number) =>
+    median(perRound(samples, size, phase, side, pick));
+  const sides = Object.keys(SIDES) as Side[];
+  const seconds = bySide(sides, (side) => of(side, (s) => s.seconds));
+  const noopRounds = perRound(samples, size, phase, "noop", (s) => s.seconds);
+  const ratio = bySide(INTEGRATION_SIDES, (side) =>
+    seconds.noop > 0 ? round(seconds[side] / seconds.noop, 3) : 0,
+  );
   return {
+    size,
     phase,
-    integrationsSeconds: round(integrations, 2),
-    noopSeconds: round(noop, 2),
+    seconds: bySide(sides, (side) => round(seconds[side], 2)),
+    msPerResource: bySide(sides, (side) => round((seconds[side] * 1000) / size, 1)),
     ratio,
-    pairedRatio: round(median(pairs), 3),
-    goal: GOAL,
-    goalMet: ratio > 0 && ratio <= GOAL,
-    extraMsPerResource: round(((integrations - noop) * 1000) / SETTINGS.count, 1),
-    integrationsServerCpuSeconds: round(
-      of("integrations", (s) => s.serverCpuSeconds ?? 0),
-      2,
+    pairedRatio: bySide(INTEGRATION_SIDES, (side) =>
+      round(
+        median(perRound(samples, size, phase, side, (s) => s.seconds).map((x, i) => x / noopRounds[i]!)),
+        3,
+      ),
     ),
-    integrationsPulumiCpuSeconds: round(
-      of("integrations", (s) => s.pulumiCpuSeconds),
-      2,
+    ...(phase !== "total" && JUDGED_PHASES.includes(phase)
+      ? { goalMet: ratio.packed > 0 && ratio.packed <= GOAL }
+      : {}),
+    serverCpuSeconds: bySide(INTEGRATION_SIDES, (side) =>
+      round(
+        of(side, (s) => s.serverCpuSeconds ?? 0),
+        2,
+      ),
     ),
-    noopPulumiCpuSeconds: round(
-      of("noop", (s) => s.pulumiCpuSeconds),
-      2,
+    pulumiCpuSeconds: bySide(sides, (side) =>
+      round(
+        of(side, (s) => s.pulumiCpuSeconds),
+        2,
+      ),
     ),
   };
+}
+
+/** The time per resource at FLATNESS_TO ÷ at FLATNESS_FROM, per phase; none unless both sizes ran. */
+export function flatness(phases: PhaseSummary[]): FlatnessSummary[] {
+  const at = (size: number, phase: Phase | "total") =>
+    phases.find((p) => p.size === size && p.phase === phase);
+  return [...PHASES, "total" as const].flatMap((phase) => {
+    const from = at(FLATNESS_FROM, phase);
+    const to = at(FLATNESS_TO, phase);
+    if (!from || !to) return [];
+    const ratio = bySide(Object.keys(SIDES) as Side[], (side) =>
+      from.msPerResource[side] > 0 ? round(to.msPerResource[side] / from.msPerResource[side], 3) : 0,
+    );
+    return [
+      {
+        phase,
+        from: FLATNESS_FROM,
+        to: FLATNESS_TO,
+        ratio,
+        goalMet: ratio.packed > 0 && ratio.packed <= FLATNESS_GOAL,
+      },
+    ];
+  });
 }

@@ -1,9 +1,11 @@
-// One round of one stack: up, refresh and destroy, each checked against the server's view.
+// One round of one stack at one size: up, preview, refresh and destroy, each checked against the
+// engine's summary and the server's view.
 import type { PulumiStack } from "../../scripts/pulumi/stack";
 import { log } from "../lib/common";
 import type { ServerProcess } from "../lib/server-process";
 import { type PhaseSample, timedPhase } from "./figures";
 import { type Phase, SETTINGS, SIDES, type Side } from "./settings";
+import { measureState, type StateFigures } from "./state";
 
 export async function integrationCount(server: ServerProcess, token: string): Promise<number> {
   let count = 0;
@@ -27,50 +29,56 @@ export function summaryCount(stdout: string, word: string): number {
   return match ? Number(match[1]) : 0;
 }
 
+/** One side's round at one size: its samples, and the state's figures when asked for (after up, untimed). */
 export async function runSide(
   side: Side,
   stack: PulumiStack,
-  roundNumber: number,
+  at: { size: number; round: number; measure: boolean },
   server: ServerProcess,
   token: string,
-): Promise<PhaseSample[]> {
-  const count = SETTINGS.count;
+): Promise<{ samples: PhaseSample[]; state?: StateFigures }> {
+  const { size } = at;
   const parallelArgs = SETTINGS.parallel ? ["--parallel", String(SETTINGS.parallel)] : [];
+  const runnerOptions = SETTINGS.parallel ? { parallel: SETTINGS.parallel } : {};
   const samples: PhaseSample[] = [];
-  const at = (phase: Phase) => ({ round: roundNumber, side, phase });
+  const sample = (phase: Phase) => ({ size, round: at.round, side, phase });
   const failed = (phase: Phase, detail: string) =>
-    new Error(`round ${roundNumber}, ${SIDES[side].label}: ${phase} failed: ${detail}`);
-
-  log(`round ${roundNumber}: ${side} up (${count} creates)`);
-  const up = await timedPhase(server, at("up"), () =>
-    stack.up(SETTINGS.parallel ? { parallel: SETTINGS.parallel } : {}),
-  );
-  if (!up.value.ok) throw failed("up", `${up.value.error}\n${up.value.stderr}`);
-  // The stack itself is a resource too: count + 1 creates.
-  if (up.value.changes?.create !== count + 1)
-    throw failed("up", `expected ${count + 1} creates, got ${JSON.stringify(up.value.changes)}`);
-  samples.push(up.sample);
-  if (side === "integrations") {
+    new Error(`size ${size}, round ${at.round}, ${SIDES[side].label}: ${phase} failed: ${detail}`);
+  const expectHeld = async (phase: Phase, expected: number) => {
+    if (side === "noop") return;
     const held = await integrationCount(server, token);
-    if (held !== count) throw failed("up", `the server holds ${held} integrations, expected ${count}`);
-  }
-
-  // The plain CLI's refresh and destroy: the exit code, then the count its summary reports.
-  const cliPhase = async (phase: "refresh" | "destroy", what: string, word: string) => {
-    log(`round ${roundNumber}: ${side} ${phase} (${count} ${what})`);
-    const run = await timedPhase(server, at(phase), () => stack.cli([phase, "--yes", ...parallelArgs]));
-    if (run.value.code !== 0) throw failed(phase, `exit ${run.value.code}\n${run.value.stderr}`);
-    const counted = summaryCount(run.value.stdout, word);
-    if (counted !== count + 1)
-      throw failed(phase, `expected ${count + 1} ${word}, got:\n${run.value.stdout.slice(-800)}`);
+    if (held !== expected) throw failed(phase, `the server holds ${held} integrations, expected ${expected}`);
+  };
+  // The runner's phases (the program runs): the steps per operation of the engine's summary.
+  const runnerPhase = async (phase: "up" | "preview", what: string, operation: string) => {
+    log(`size ${size}, round ${at.round}: ${side} ${phase} (${size} ${what})`);
+    const run = await timedPhase(server, sample(phase), () =>
+      phase === "up" ? stack.up(runnerOptions) : stack.preview(runnerOptions),
+    );
+    if (!run.value.ok) throw failed(phase, `${run.value.error}\n${run.value.stderr}`);
+    // The stack itself is a resource too: size + 1.
+    if (run.value.changes?.[operation] !== size + 1)
+      throw failed(phase, `expected ${size + 1} ${operation}, got ${JSON.stringify(run.value.changes)}`);
     samples.push(run.sample);
   };
+  // The plain CLI's phases: the exit code, then the count its summary reports.
+  const cliPhase = async (phase: "refresh" | "destroy", what: string, word: string) => {
+    log(`size ${size}, round ${at.round}: ${side} ${phase} (${size} ${what})`);
+    const run = await timedPhase(server, sample(phase), () => stack.cli([phase, "--yes", ...parallelArgs]));
+    if (run.value.code !== 0) throw failed(phase, `exit ${run.value.code}\n${run.value.stderr}`);
+    const counted = summaryCount(run.value.stdout, word);
+    if (counted !== size + 1)
+      throw failed(phase, `expected ${size + 1} ${word}, got:\n${run.value.stdout.slice(-800)}`);
+    samples.push(run.sample);
+  };
+
+  await runnerPhase("up", "creates", "create");
+  await expectHeld("up", size);
+  const state = at.measure ? await measureState(stack, side, size) : undefined;
+  await runnerPhase("preview", "unchanged", "same");
   await cliPhase("refresh", "reads", "unchanged");
   await cliPhase("destroy", "deletes", "deleted");
-  if (side === "integrations") {
-    const held = await integrationCount(server, token);
-    if (held !== 0) throw failed("destroy", `the server still holds ${held} integrations`);
-  }
-  for (const s of samples) log(`  ${s.phase}: ${s.seconds.toFixed(2)} s`);
-  return samples;
+  await expectHeld("destroy", 0);
+  log(`  ${samples.map((s) => `${s.phase} ${s.seconds.toFixed(2)} s`).join(", ")}`);
+  return { samples, ...(state ? { state } : {}) };
 }

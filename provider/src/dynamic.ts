@@ -203,6 +203,36 @@ export async function remove(kind: ResourceClassName, id: string): Promise<void>
   await deleteRecord((await connection()).client, RESOURCES_BY_CLASS[kind], id);
 }
 
+/** The provider of each kind, as the dynamic-provider host runs it (see providerOf). */
+const providers = new Map<ResourceClassName, dynamic.ResourceProvider>();
+
+/**
+ * The provider of one kind: what the text in every resource's `__provider` (the SDK's
+ * serializedProvider) evaluates to in Pulumi's dynamic-provider host. One object per kind and
+ * process, so the host, which caches providers by that text, configures each kind once.
+ */
+export function providerOf(kind: ResourceClassName): dynamic.ResourceProvider {
+  if (!Object.hasOwn(RESOURCES_BY_CLASS, kind)) {
+    throw new Error(
+      `inbound-oauth: no resource kind ${JSON.stringify(kind)} (this provider has ${Object.keys(RESOURCES_BY_CLASS).join(", ")})`,
+    );
+  }
+  let provider = providers.get(kind);
+  if (!provider) {
+    provider = {
+      configure: (req) => configure(req.config),
+      check: (_olds, news) => checkInputs(kind, news),
+      diff: (_id, olds, news) => diffInputs(kind, olds, news),
+      create: (inputs) => create(kind, inputs),
+      read: (id, props) => read(kind, id, props),
+      update: (id, olds, news) => update(kind, id, olds, news),
+      delete: (id) => remove(kind, id),
+    };
+    providers.set(kind, provider);
+  }
+  return provider;
+}
+
 /** Provider-only inputs carried into the state as they were given. */
 function provided(inputs: Record<string, unknown>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};

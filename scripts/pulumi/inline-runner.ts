@@ -5,16 +5,30 @@
 // The program module is any Pulumi program file (an example's index.ts runs as is: Node 24 strips
 // its types); its exports become the stack's outputs.
 import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type ConfigMap, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import type * as Automation from "@pulumi/pulumi/automation";
+import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import { offlineEnv, PULUMI_BIN } from "./cli";
+
+/**
+ * The Automation API of the @pulumi/pulumi that the program resolves from its own folder, so that the
+ * program, the packages it imports and the runtime that registers its resources are one copy, as
+ * under `pulumi up` (the language host runs the program's own @pulumi/pulumi). A program inside the
+ * repository gets the repository's; one beside a node_modules of its own (the engine benchmark's
+ * packed install) gets that one.
+ */
+function automationOf(program: string): typeof Automation {
+  return createRequire(resolve(program))("@pulumi/pulumi/automation") as typeof Automation;
+}
 
 export type Operation = "init" | "preview" | "up" | "refresh" | "destroy";
 
 export interface RunRequest {
-  /** The stack's folder: Pulumi.yaml and Pulumi.<stack>.yaml go here (inside the repository, so
-   * `@inbound-oauth/pulumi` and `@pulumi/pulumi` resolve from its node_modules). */
+  /** The stack's folder: Pulumi.yaml and Pulumi.<stack>.yaml go here, and the dynamic-provider
+   * plugin runs here (inside the repository, or beside a node_modules of the program's own, so that
+   * `@inbound-oauth/pulumi` and `@pulumi/pulumi` resolve from it). */
   workDir: string;
   /** Where the file backend and PULUMI_HOME live. */
   stateDir: string;
@@ -61,6 +75,7 @@ async function openStack(request: RunRequest, extraArgs: string[]): Promise<Stac
     const exports = (await import(programUrl)) as Record<string, unknown>;
     return Object.fromEntries(Object.entries(exports).filter(([key]) => key !== "default"));
   };
+  const { LocalWorkspace, PulumiCommand } = automationOf(request.program);
   const pulumiCommand = await PulumiCommand.get({ root: resolve(PULUMI_BIN, ".."), skipVersionCheck: true });
   const env = offlineEnv(request.stateDir, request.env);
   const stack = await LocalWorkspace.createOrSelectStack(

@@ -1,39 +1,21 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceClassName } from "../../provider/src/dynamic";
 
-/** One provider object per kind, shared by every resource of that kind in the program. */
-const providers = new Map<ResourceClassName, pulumi.dynamic.ResourceProvider>();
+/** The package subpath Pulumi's dynamic-provider host loads the implementation from (plugin-entry.ts). */
+export const PROVIDER_MODULE = "@inbound-oauth/pulumi/provider";
 
 /**
- * The provider object Pulumi serializes into the program's state (as `__provider`) and runs in its
- * dynamic-provider host. Each method only loads the implementation by package name and calls it,
- * so the serialized text holds no credential and no server code: the admin token comes from stack
- * config through configure (or the environment), never from a captured variable.
- *
- * The same object is returned for every resource of a kind: Pulumi caches a dynamic provider's
- * serialized text per object, and serializing one takes tens of milliseconds of CPU (closure
- * analysis through the inspector), so a fresh object per resource would cost that per resource.
+ * The text every resource of a kind carries as `__provider`, which Pulumi's dynamic-provider host
+ * evaluates (as a module whose `handler()` returns the provider) to run the resource's operations.
+ * It refers to the implementation by package name, as Pulumi's closure serialization writes a module
+ * installed in node_modules: the state holds no credential, no server code and no copy of the
+ * provider's functions, whatever the layout of the program's packages. (Serialized by Pulumi, the
+ * provider object was ~2.5 KB, kept twice in every resource's state, and cost the program tens of
+ * milliseconds of CPU per kind; the engine rewrites the whole state after every step, so each byte of
+ * a resource's state is written once per step of the operation.)
  */
-export function providerObject(kind: ResourceClassName): pulumi.dynamic.ResourceProvider {
-  let provider = providers.get(kind);
-  if (!provider) {
-    provider = newProviderObject(kind);
-    providers.set(kind, provider);
-  }
-  return provider;
-}
-
-function newProviderObject(kind: ResourceClassName): pulumi.dynamic.ResourceProvider {
-  const load = () => require("@inbound-oauth/pulumi/provider") as typeof import("../../provider/src/dynamic");
-  return {
-    configure: async (req) => load().configure(req.config),
-    check: async (_olds, news) => load().checkInputs(kind, news),
-    diff: async (_id, olds, news) => load().diffInputs(kind, olds, news),
-    create: async (inputs) => load().create(kind, inputs),
-    read: async (id, props) => load().read(kind, id, props),
-    update: async (id, olds, news) => load().update(kind, id, olds, news),
-    delete: async (id) => load().remove(kind, id),
-  };
+export function serializedProvider(kind: ResourceClassName): string {
+  return `exports.handler = () => require(${JSON.stringify(PROVIDER_MODULE)}).providerOf(${JSON.stringify(kind)});\n`;
 }
 
 /** What seeds a resource's idempotent create: the same resource of the same stack, whatever the run. */

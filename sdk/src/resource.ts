@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceClassName } from "../../provider/src/dynamic";
-import { providerObject, resourceSeed } from "./provider-object";
+import { resourceSeed, serializedProvider } from "./provider-object";
 
 /** How a resource registers some of its properties (read from schema.json by sdk/scripts/generate.ts); a list left out is empty. */
 export interface ResourceFlags {
@@ -28,12 +28,17 @@ export function withFlags(shared: ResourceFlags, spec: ResourceSpec): ResourceSp
   };
 }
 
+/** The property of a dynamic resource that holds its provider (what pulumi.dynamic.Resource writes). */
+const PROVIDER_PROPERTY = "__provider";
+
 /**
  * The base of every generated resource class: one dynamic resource of type
- * `pulumi-nodejs:dynamic/inbound-oauth:<kind>`, run by the kind's shared provider object, its
- * idempotent create seeded by the resource's stack and name.
+ * `pulumi-nodejs:dynamic/inbound-oauth:<kind>`, run by Pulumi's dynamic-provider host with the
+ * kind's provider (`__provider`: see serializedProvider), its idempotent create seeded by the
+ * resource's stack and name. It registers what pulumi.dynamic.Resource registers, except that the
+ * provider is the SDK's short text instead of Pulumi's serialization of a provider object.
  */
-export abstract class InboundOAuthResource extends pulumi.dynamic.Resource {
+export abstract class InboundOAuthResource extends pulumi.CustomResource {
   protected constructor(spec: ResourceSpec, name: string, args: object, opts?: pulumi.CustomResourceOptions) {
     const { unsetOutputs = [], secretOutputs = [], replaceOnChanges = [] } = spec;
     const unset = Object.fromEntries(unsetOutputs.map((output) => [output, undefined]));
@@ -42,12 +47,15 @@ export abstract class InboundOAuthResource extends pulumi.dynamic.Resource {
       ...(replaceOnChanges.length ? { replaceOnChanges: [...replaceOnChanges] } : {}),
     };
     super(
-      providerObject(spec.kind),
+      `pulumi-nodejs:dynamic/inbound-oauth:${spec.kind}`,
       name,
-      { ...unset, ...args, __resource: resourceSeed(name) },
+      {
+        ...unset,
+        ...args,
+        __resource: resourceSeed(name),
+        [PROVIDER_PROPERTY]: serializedProvider(spec.kind),
+      },
       Object.keys(flags).length ? pulumi.mergeOptions(opts, flags) : opts,
-      "inbound-oauth",
-      spec.kind,
     );
   }
 }

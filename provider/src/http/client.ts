@@ -1,7 +1,7 @@
+import type { Agent } from "node:http";
 import { setTimeout as wait } from "node:timers/promises";
-import { type Dispatcher, Pool } from "undici";
 import { errorFromResponse, isManagementError, networkError, secretsIn } from "./errors";
-import { type Answer, exchange, type Send } from "./exchange";
+import { type Answer, connectionPool, exchange, type Send } from "./exchange";
 import {
   DEFAULT_RETRY_POLICY,
   delayBeforeRetry,
@@ -19,10 +19,8 @@ export interface ManagementConfig {
 }
 
 export interface ClientOptions extends Partial<RetryPolicy> {
-  /** Headers and body timeouts of each request, in milliseconds (default 30 s). */
+  /** The most a request may take until its whole answer has come, in milliseconds (default 30 s). */
   timeoutMs?: number;
-  /** Where requests go (a test's MockAgent, a proxy); by default a Pool of the endpoint's origin. */
-  dispatcher?: Dispatcher;
   /** Waits between attempts (tests pass one that records instead of waiting). */
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1). */
@@ -43,15 +41,14 @@ export interface ManagementResponse<T = unknown> {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * The management API over undici: bearer token, JSON, timeouts, retries of requests that are safe
+ * The management API over Node's HTTP client: bearer token, JSON, timeouts, retries of requests that are safe
  * to send again (see retry.ts), problem+json answers turned into ManagementError. Every non-2xx
  * answer throws; callers match on `err.code` (NOT_FOUND, NAME_TAKEN, ...).
  */
 export class ManagementClient {
   readonly endpoint: string;
   private readonly token: string;
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private readonly agent: Agent;
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -69,15 +66,8 @@ export class ManagementClient {
       maxBackoffMs: options.maxBackoffMs ?? d.maxBackoffMs,
       maxRetryAfterMs: options.maxRetryAfterMs ?? d.maxRetryAfterMs,
     };
-    this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher =
-      options.dispatcher ??
-      new Pool(new URL(this.endpoint).origin, {
-        connections: 8,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-        connectTimeout: Math.min(this.timeoutMs, 10_000),
-      });
+    // Keep-alive connections, as many as the engine runs operations at once by default (8).
+    this.agent = connectionPool(this.endpoint, 8);
     this.sleep = options.sleep ?? ((ms) => wait(ms).then(() => undefined));
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
@@ -99,9 +89,9 @@ export class ManagementClient {
     return this.send<undefined>({ method: "DELETE", path, ifMatch: options.ifMatch });
   }
 
-  /** Closes the connections this client opened (not an injected dispatcher). */
+  /** Closes the connections this client opened. */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    this.agent.destroy();
   }
 
   private async send<T>(req: Send): Promise<ManagementResponse<T>> {
@@ -111,7 +101,7 @@ export class ManagementClient {
     for (let attempt = 1; ; attempt++) {
       let answer: Answer;
       try {
-        answer = await exchange(this.dispatcher, this.endpoint, this.token, this.timeoutMs, req);
+        answer = await exchange(this.agent, this.endpoint, this.token, this.timeoutMs, req);
       } catch (error) {
         if (attempt < attempts && isRetryableError(error)) {
           await this.sleep(delayBeforeRetry(attempt, this.policy, this.random));

@@ -115,7 +115,7 @@ export function errorFromResponse(
   });
 }
 
-/** The error when no answer came: the endpoint, what failed (undici's or the system's code), attempts. */
+/** The error when no answer came: the endpoint, what failed (the system's code), attempts. */
 export function networkError(
   origin: string,
   cause: unknown,

@@ -24,7 +24,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 export const RETRY_STATUSES: readonly number[] = [429, 502, 503, 504];
 
-/** undici's and the system's codes for a request that got no answer. */
+/** The system's codes for a request that got no answer (ETIMEDOUT also when no whole answer came in time). */
 export const RETRY_ERROR_CODES: readonly string[] = [
   "ECONNRESET",
   "ECONNREFUSED",
@@ -34,11 +34,6 @@ export const RETRY_ERROR_CODES: readonly string[] = [
   "ENETUNREACH",
   "EHOSTUNREACH",
   "EAI_AGAIN",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
 ];
 
 export function isRetryableRequest(method: string, idempotencyKey: string | undefined): boolean {

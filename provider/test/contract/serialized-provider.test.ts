@@ -1,14 +1,14 @@
-// The provider object is serialized the way Pulumi serializes a dynamic provider into the state
-// (runtime closure serialization), then run in a fresh Node process, as Pulumi's dynamic-provider
-// host would: configure (the endpoint from stack config, the token from the environment), check,
-// diff, create against a real server.
+// The provider as every resource's state holds it (`__provider`, the SDK's serializedProvider) runs
+// in a fresh Node process, as Pulumi's dynamic-provider host runs it: the text is evaluated as a
+// module that resolves the package from the working directory's node_modules, then configure (the
+// endpoint from stack config, the token from the environment), check, diff and create run against a
+// real server; the process loads no server-only module.
 import { execFile } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import type { FastifyInstance } from "fastify";
-import { providerObject } from "../../../sdk/src/provider-object";
+import { serializedProvider } from "../../../sdk/src/provider-object";
 import { buildApp } from "../../../server/src/app";
 import { createAdminToken } from "../../../server/src/domain/admin-tokens";
 import { openTestStore, type TestStore } from "../../../server/test/helpers/test-app";
@@ -36,39 +36,18 @@ afterAll(async () => {
   rmSync(WORK, { recursive: true, force: true });
 });
 
-async function serialize(): Promise<string> {
-  // The token is in this process's environment while serializing: it must not be captured.
-  process.env.INBOUND_OAUTH_ADMIN_TOKEN = token;
-  try {
-    const provider = providerObject("AuthorizationCodeGrant");
-    const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-    return serialized.text;
-  } finally {
-    delete process.env.INBOUND_OAUTH_ADMIN_TOKEN;
-  }
-}
+/** Modules only the server may load: the provider's process must load none of them. */
+const SERVER_ONLY = [
+  "/node_modules/fastify/",
+  "/node_modules/pg/",
+  "/node_modules/pino/",
+  "/server/src/storage/",
+  "/server/src/domain/",
+];
 
-test("the serialized provider holds no admin token and no server-only module", async () => {
-  const text = await serialize();
-  expect(text).not.toContain(token);
-  expect(text).not.toContain(token.slice(-20));
-  for (const serverOnly of [
-    "fastify",
-    "node:sqlite",
-    "pg",
-    "server/src/storage",
-    "server/src/domain",
-    "pino",
-  ]) {
-    expect(text).not.toContain(`require("${serverOnly}`);
-    expect(text).not.toContain(serverOnly === "pg" ? 'require("pg")' : `${serverOnly}/`);
-  }
-  expect(text).toContain('require("@inbound-oauth/pulumi/provider")');
-});
-
-test("deserialized in a fresh process, it configures (endpoint from stack config, token from the environment) and checks, diffs and creates", async () => {
+test("evaluated in a fresh process, it configures (endpoint from stack config, token from the environment), checks, diffs and creates, loading no server-only module", async () => {
   const file = join(WORK, "provider.js");
-  writeFileSync(file, `${await serialize()}\nmodule.exports = exports;\n`);
+  writeFileSync(file, serializedProvider("AuthorizationCodeGrant"));
   const script = `
     const provider = require(${JSON.stringify(file)}).handler();
     const config = { get: (key) => ({ "inbound-oauth:endpoint": process.argv[1] })[key] };
@@ -80,7 +59,8 @@ test("deserialized in a fresh process, it configures (endpoint from stack config
       const created = await provider.create(checked.inputs);
       const unchanged = await provider.diff(created.id, { ...created.outs, ...checked.inputs }, checked.inputs);
       const renamed = await provider.diff(created.id, { ...created.outs, ...checked.inputs }, { ...checked.inputs, name: "Renamed" });
-      process.stdout.write(JSON.stringify({ checked, refused, created: { id: created.id, outs: created.outs }, unchanged, renamed }));
+      const loaded = Object.keys(require.cache);
+      process.stdout.write(JSON.stringify({ checked, refused, created: { id: created.id, outs: created.outs }, unchanged, renamed, loaded }));
     })().catch((error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); });
   `;
   const output = await new Promise<string>((done, fail) =>
@@ -98,6 +78,12 @@ test("deserialized in a fresh process, it configures (endpoint from stack config
   );
   expect(output).not.toContain(token);
   const result = JSON.parse(json ?? "");
+  // The package's real modules ran (sdk/dist through node_modules), and none of the server's.
+  expect(result.loaded).toEqual(
+    expect.arrayContaining([expect.stringContaining("/dist/provider/src/dynamic.js")]),
+  );
+  for (const serverOnly of SERVER_ONLY)
+    expect(result.loaded.filter((path: string) => path.includes(serverOnly))).toEqual([]);
   expect(result.checked.failures).toBeUndefined();
   expect(result.checked.inputs).toMatchObject({
     tokenFormat: "Opaque",

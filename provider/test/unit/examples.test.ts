@@ -1,7 +1,7 @@
 /**
  * The example programs under examples/: each one runs under Pulumi's mocks (no engine, no server)
  * with its stack config, and the resources it registers are checked input by input — resource
- * type tokens, names, the serialized dynamic provider (`__provider`, which must hold no admin token)
+ * type tokens, names, the dynamic provider (`__provider`: a short reference to the package, which must hold no admin token)
  * and the exports that become stack outputs. Each example is also type-checked on its own with its
  * own tsconfig.json, as `pulumi up` would compile it.
  *
@@ -22,6 +22,8 @@ type Example = (typeof EXAMPLES)[number];
 const ENV_ADMIN_TOKEN = "env-admin-token-7c1d5e0b9a";
 const CONFIG_ADMIN_TOKEN = "config-admin-token-42f8a6d3e1";
 const ENDPOINT = "http://127.0.0.1:8080";
+/** The most a resource's `__provider` may take in the state. */
+const MAX_PROVIDER_BYTES = 160;
 
 const TYPE = {
   grant: "pulumi-nodejs:dynamic/inbound-oauth:AuthorizationCodeGrant",
@@ -170,6 +172,11 @@ function expectCommon(run: Run): void {
     expect(typeof provider).toBe("string");
     expect(provider).toContain("exports.handler");
     expect(provider).toContain("@inbound-oauth/pulumi/provider");
+    // The provider by reference: a short text naming the package and the kind, the same for every
+    // resource of the kind (Pulumi's serialization of a provider object is ~2.5 KB, and the engine
+    // rewrites the whole state, where it is kept twice, after every step).
+    expect((provider as string).length).toBeLessThanOrEqual(MAX_PROVIDER_BYTES);
+    expect(provider).toContain(`.providerOf(${JSON.stringify(resource.type.split(":").pop())})`);
     expect(resource.inputs.__resource).toBe(`${run.project}/${run.stack}/${resource.name}`);
     const everything = JSON.stringify(resource.inputs);
     expect(everything).not.toContain(ENV_ADMIN_TOKEN);
