@@ -1,5 +1,5 @@
 // What the Pulumi provider adds to a request: wall time of its create, read and diff per resource
-// against the local server, side by side with a bare undici request to the same server, in one run.
+// against the local server, side by side with a bare HTTP request to the same server, in one run.
 //
 //   npx tsc -p tsconfig.build.json && node dist/bench/provider-overhead.js
 //
@@ -8,15 +8,15 @@
 // and INBOUND_OAUTH_ADMIN_TOKEN, then for each kind (AuthorizationCodeGrant, AuthScope,
 // ApiAccessPolicy) runs BENCH_OPS sequential operations of each of:
 //   create  provider.create(kind, checked inputs), a name no other operation used
-//           vs a bare undici POST of the same JSON body (another unused name), with the admin token
+//           vs a bare HTTP POST of the same JSON body (another unused name), with the admin token
 //           and an Idempotency-Key, as the provider sends it
 //   read    provider.read(kind, id, outputs) of a record the create phase made
-//           vs a bare undici GET of the same record
+//           vs a bare HTTP GET of the same record
 //   diff    provider.diffInputs(kind, outputs, checked inputs): no network, in µs
 //   check   provider.checkInputs(kind, inputs): no network, in µs
 // Provider and bare operations alternate (which goes first alternates too), so a slower stretch
-// of the machine or a growing database hits both. The bare requests use an undici Pool with the
-// provider's connection settings (provider/src/http/client.ts), kept alive like the provider's.
+// of the machine or a growing database hits both. The bare requests use Node's HTTP client on the
+// provider's keep-alive agent settings (provider/src/http/client.ts), as the provider's do.
 // Any failed request makes the run invalid and the exit code 1.
 //
 // Environment: BENCH_OPS (operations per kind and phase, default 300), BENCH_WARMUP_OPS (unreported
@@ -24,7 +24,7 @@
 
 import * as provider from "../provider/src/dynamic";
 import { isInterrupted, runMain } from "./lib/cleanup";
-import { messageOf, packageVersion } from "./lib/common";
+import { messageOf } from "./lib/common";
 import { reportHeader, writeReport } from "./lib/report";
 import { startSqliteServer } from "./lib/sqlite-server";
 import { BareClient } from "./provider-overhead/bare-client";
@@ -61,7 +61,6 @@ async function main(): Promise<number> {
 
   const report: Report = {
     ...reportHeader("provider-overhead", {
-      undici: packageVersion("undici"),
       sqlite: process.versions.sqlite ?? "unknown",
     }),
     settings: {

@@ -27,7 +27,7 @@ export function stats(values: number[], scale = 1): Stats {
 export interface Comparison {
   /** Wall time per provider operation, ms. */
   providerMs: Stats;
-  /** Wall time per bare undici request, ms. */
+  /** Wall time per bare HTTP request, ms. */
   bareMs: Stats;
   /** provider ÷ bare. */
   ratioMean: number;

@@ -7,7 +7,7 @@ import { READ_GOAL, type SETTINGS } from "./settings";
 export interface Report {
   benchmark: "provider-overhead";
   generatedAt: string;
-  machine: Machine & { undici: string; sqlite: string };
+  machine: Machine & { sqlite: string };
   settings: typeof SETTINGS & { readGoal: number; server: string };
   kinds: KindResult[];
   valid: boolean;
@@ -73,14 +73,14 @@ export function markdown(report: Report): string {
     ...reportHead(
       "Provider overhead benchmark",
       m,
-      `undici ${m.undici}, SQLite ${m.sqlite}`,
+      `Node's HTTP client, SQLite ${m.sqlite}`,
       `${report.settings.operations} sequential operations per kind and operation, after ` +
         `${report.settings.warmupOperations} of warm-up; ${report.settings.server}; the provider and the bare ` +
         "client in this process, alternating",
     ),
     main,
     "",
-    "Wall time per operation, one at a time. × bare: the provider's figure ÷ the bare undici request's " +
+    "Wall time per operation, one at a time. × bare: the provider's figure ÷ the bare HTTP request's " +
       "figure for the same kind, measured in the same run (create ÷ POST of the same JSON body to the same " +
       "collection, read ÷ GET of the same record).",
     "",
