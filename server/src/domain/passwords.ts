@@ -1,4 +1,6 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
+import { availableParallelism } from "node:os";
+import { ConcurrencyGate } from "./concurrency-gate";
 
 /**
  * Resource owners' passwords, hashed with scrypt (memory-hard): `scrypt$N$r$p$<salt>$<hash>`, salt
@@ -27,13 +29,24 @@ function maxmemFor(N: number, r: number, p: number): number {
   return 2 * 128 * r * (N + p + 2);
 }
 
+/**
+ * scrypt runs at most one per core at once. Each holds 128·N·r bytes (32 MiB with SCRYPT_PARAMS)
+ * and keeps a core busy: more at once than there are cores finishes none sooner, but holds more
+ * memory (a burst of sign-ins on 2 cores held four in libuv's pool of 4 threads, 128 MiB) and
+ * takes the pool's threads from the file-system and DNS work other requests wait on.
+ */
+export const PASSWORD_HASHING = new ConcurrencyGate(Math.max(1, availableParallelism()));
+
 function derive(password: string, salt: Buffer, keyLength: number, N: number, r: number, p: number) {
   const options: ScryptOptions = { N, r, p, maxmem: maxmemFor(N, r, p) };
-  return new Promise<Buffer>((resolve, reject) => {
-    scrypt(password.normalize("NFC"), salt, keyLength, options, (error, key) =>
-      error ? reject(error) : resolve(key),
-    );
-  });
+  return PASSWORD_HASHING.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(password.normalize("NFC"), salt, keyLength, options, (error, key) =>
+          error ? reject(error) : resolve(key),
+        );
+      }),
+  );
 }
 
 export async function hashPassword(password: string): Promise<string> {

@@ -1,10 +1,35 @@
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../../src/domain/passwords";
+import { availableParallelism } from "node:os";
+import {
+  DUMMY_PASSWORD_HASH,
+  hashPassword,
+  PASSWORD_HASHING,
+  verifyPassword,
+} from "../../src/domain/passwords";
 
 describe("password hashing (scrypt)", () => {
   const password = "correct horse battery staple";
   let stored: string;
   beforeAll(async () => {
     stored = await hashPassword(password);
+  });
+
+  test("a burst of checks runs scrypt at most once per core at a time (32 MiB each), and every check answers", async () => {
+    const cores = availableParallelism();
+    const checks = Array.from({ length: cores * 3 }, (_, i) =>
+      verifyPassword(i % 2 ? password : "wrong", stored),
+    );
+    let peak = 0;
+    let done = false;
+    const all = Promise.all(checks).finally(() => {
+      done = true;
+    });
+    while (!done) {
+      peak = Math.max(peak, PASSWORD_HASHING.active);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await all).toEqual(checks.map((_, i) => i % 2 === 1));
+    expect(PASSWORD_HASHING.limit).toBe(cores);
+    expect(peak).toBe(cores);
   });
 
   test("a hash verifies the password it was made from", async () => {
