@@ -42,7 +42,7 @@ async function main(): Promise<number> {
     goals: [],
     valid: false,
   };
-  report.goals = goals(targets, report.slowdowns);
+  report.goals = goals(targets, report.slowdowns, SETTINGS);
   return finishRun(
     RESULTS_FILE,
     report,

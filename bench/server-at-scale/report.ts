@@ -248,12 +248,18 @@ export function markdown(report: Report): string {
 }
 
 /** Each request's slowdown against ≤ GOAL_RATIO× (met per round), then the size per million tokens (reported). */
-export function goals(targets: readonly TargetResult[], measured: readonly Slowdown[]): GoalRow[] {
+export function goals(
+  targets: readonly TargetResult[],
+  measured: readonly Slowdown[],
+  seeded: { integrations: number; tokens: number },
+): GoalRow[] {
+  const count = (n: number) => n.toLocaleString("en-US");
+  const held = `${count(seeded.integrations)} integrations and ${count(seeded.tokens)} tokens`;
   const rows: GoalRow[] = measured.map((s) => {
     const label = targets.find((t) => t.key === s.target)?.label ?? s.target;
     const delete_ = s.workload === "delete";
     return {
-      measure: `${WORKLOAD_LABELS[s.workload]} with 100,000 integrations and 1,000,000 tokens, ${label}`,
+      measure: `${WORKLOAD_LABELS[s.workload]} with ${held}, ${label}`,
       figure: delete_
         ? `p50 ${s.p50?.toFixed(2) ?? "–"}× empty`
         : `${s.throughput.toFixed(2)}× empty (rounds ${s.perRound.map((r) => r.toFixed(2)).join(", ")})`,
