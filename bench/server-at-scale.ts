@@ -21,7 +21,8 @@ import { checkBuilt, packageVersion } from "./lib/common";
 import { cpuPinning } from "./lib/pinning";
 import { reportHeader } from "./lib/report";
 import { benchSelected, checkNames, finishRun } from "./lib/targets";
-import { goals, markdown, type Report, slowdowns } from "./server-at-scale/report";
+import { goals } from "./server-at-scale/goals";
+import { markdown, type Report, slowdowns } from "./server-at-scale/report";
 import { benchTarget } from "./server-at-scale/scenario";
 import { CLI, RESULTS_FILE, SETTINGS, TARGET_KEYS } from "./server-at-scale/settings";
 

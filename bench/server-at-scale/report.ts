@@ -2,7 +2,7 @@
 // goal, the seeding, and the database sizes per million tokens.
 import { mib, table } from "../lib/common";
 import { databaseCell } from "../lib/database-target";
-import { type GoalRow, metOver } from "../lib/goals";
+import type { GoalRow } from "../lib/goals";
 import { type Machine, reportHead } from "../lib/report";
 import type { State, TargetResult } from "./scenario";
 import { GOAL_RATIO, type SETTINGS, WORKLOAD_LABELS, WORKLOADS, type Workload } from "./settings";
@@ -28,7 +28,7 @@ export interface Report {
   settings: typeof SETTINGS & { pinning: string };
   targets: TargetResult[];
   slowdowns: Slowdown[];
-  /** The issue's goals as judged by this run, for bench/goals.ts. */
+  /** The issue's goals as judged by this run (goals.ts), for bench/goals.ts. */
   goals: GoalRow[];
   valid: boolean;
 }
@@ -94,7 +94,8 @@ export function slowdowns(targets: TargetResult[]): Slowdown[] {
 const fmt = (value: number | undefined, digits = 0) => (value === undefined ? "–" : value.toFixed(digits));
 const pair = (a: number | undefined, b: number | undefined, digits = 1) =>
   `${fmt(a, digits)} → ${fmt(b, digits)}`;
-const perMillion = (bytes: number, tokens: number) => (tokens > 0 ? mib((bytes / tokens) * 1e6) : "n/a");
+export const perMillion = (bytes: number, tokens: number) =>
+  tokens > 0 ? mib((bytes / tokens) * 1e6) : "n/a";
 
 function requestRows(report: Report): string[][] {
   const rows: string[][] = [];
@@ -245,37 +246,4 @@ export function markdown(report: Report): string {
     "",
     ...(checks.length ? ["Seeded rows checked through the API on the full database:", ...checks, ""] : []),
   ].join("\n");
-}
-
-/** Each request's slowdown against ≤ GOAL_RATIO× (met per round), then the size per million tokens (reported). */
-export function goals(
-  targets: readonly TargetResult[],
-  measured: readonly Slowdown[],
-  seeded: { integrations: number; tokens: number },
-): GoalRow[] {
-  const count = (n: number) => n.toLocaleString("en-US");
-  const held = `${count(seeded.integrations)} integrations and ${count(seeded.tokens)} tokens`;
-  const rows: GoalRow[] = measured.map((s) => {
-    const label = targets.find((t) => t.key === s.target)?.label ?? s.target;
-    const delete_ = s.workload === "delete";
-    return {
-      measure: `${WORKLOAD_LABELS[s.workload]} with ${held}, ${label}`,
-      figure: delete_
-        ? `p50 ${s.p50?.toFixed(2) ?? "–"}× empty`
-        : `${s.throughput.toFixed(2)}× empty (rounds ${s.perRound.map((r) => r.toFixed(2)).join(", ")})`,
-      goal: `≤ ${GOAL_RATIO}× empty`,
-      met: delete_ ? metOver([s.met]) : metOver(s.perRound.map((r) => r <= GOAL_RATIO)),
-    };
-  });
-  for (const t of targets) {
-    const { empty, full } = t.sizes;
-    if (!empty || !full) continue;
-    rows.push({
-      measure: `database size per million tokens, ${t.label}`,
-      figure: `token table ${perMillion(full.tokenTableBytes - empty.tokenTableBytes, full.tokens - empty.tokens)}, whole database ${perMillion(full.databaseBytes - empty.databaseBytes, full.tokens - empty.tokens)}`,
-      goal: "reported",
-      met: "n/a",
-    });
-  }
-  return rows;
 }
