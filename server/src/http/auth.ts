@@ -35,7 +35,7 @@ function principalCache(db: Database) {
   const verified = new PerGeneration(db, () => new Map<string, Principal>());
   return async (token: string): Promise<{ principal?: Principal; generation: number }> => {
     const generation = await generations.read();
-    const entries = await verified.current(generation);
+    const entries = verified.at(generation);
     const key = hash("sha256", token, "base64url");
     const hit = entries.get(key);
     if (hit) return { principal: hit, generation };

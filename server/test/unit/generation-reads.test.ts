@@ -82,11 +82,11 @@ describe("PerGeneration with a generation the request read already", () => {
     const { db, state } = fakeDatabase();
     let made = 0;
     const values = new PerGeneration(db, () => ++made);
-    expect(await values.current(5)).toBe(1);
-    expect(await values.current(5)).toBe(1);
-    expect(await values.current(6)).toBe(2);
-    expect(await values.current(5)).toBe(3); // an older generation: a value of its own, not kept
-    expect(await values.current(6)).toBe(2);
+    expect(values.at(5)).toBe(1);
+    expect(values.at(5)).toBe(1);
+    expect(values.at(6)).toBe(2);
+    expect(values.at(5)).toBe(3); // an older generation: a value of its own, not kept
+    expect(values.at(6)).toBe(2);
     expect(state.queries).toBe(0);
   });
 });

@@ -100,15 +100,15 @@ export class PerGeneration<V> {
     this.generations = generationReadsOf(db);
   }
 
-  /**
-   * The value of the current generation; or of `generation`, one this request read already (the
-   * request then reads the registry once, as of that read).
-   */
-  async current(generation?: number): Promise<V> {
-    return this.at(generation ?? (await this.generations.read()));
+  /** The value of the current generation (one shared read of it, GenerationReads). */
+  async current(): Promise<V> {
+    return this.at(await this.generations.read());
   }
 
-  /** The value of a generation the caller has just read itself (in a statement that read more). */
+  /**
+   * The value of a generation this request has read already (alone, or in a statement that read
+   * more): the request then sees the registry once, as of that read.
+   */
   at(generation: number): V {
     if (this.kept?.generation === generation) return this.kept.value;
     const value = this.make();

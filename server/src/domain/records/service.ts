@@ -38,9 +38,10 @@ export class RecordService<I extends { name: string }, R extends RecordMeta, P =
   async get(id: string, generation?: number): Promise<R> {
     const read = () => findById<R>(this.db, this.spec, id);
     const record = this.reads
-      ? ((await (await this.reads.current(generation)).get(`${this.spec.table}:${id}`, read)) as
-          | R
-          | undefined)
+      ? ((await (generation === undefined ? await this.reads.current() : this.reads.at(generation)).get(
+          `${this.spec.table}:${id}`,
+          read,
+        )) as R | undefined)
       : await read();
     if (!record) throw notFound(this.spec, id);
     return record;
