@@ -22,6 +22,14 @@ export const FieldChangeSchema = z.object({
 });
 export type FieldChange = z.infer<typeof FieldChangeSchema>;
 
+/** The reason a lifecycle command may carry (rotate-secret, end-secret-overlap, revoke-grants…). */
+export const ReasonSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty (omit it instead)")
+  .max(500, "must be at most 500 characters")
+  .describe("Why you are doing this: kept in the audit trail with your token's name.");
+
 export const AuditEventSchema = z.object({
   id: IdSchema,
   at: z.iso.datetime(),
@@ -31,6 +39,12 @@ export const AuditEventSchema = z.object({
   recordId: IdSchema,
   recordName: z.string(),
   changes: z.array(FieldChangeSchema),
+  reason: z
+    .string()
+    .nullable()
+    .describe(
+      "Why: the reason the actor gave with a lifecycle command, or the server's (an expiry); null when none.",
+    ),
 });
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 

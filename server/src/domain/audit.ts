@@ -39,6 +39,8 @@ export interface AuditInput {
   recordName: string;
   changes: FieldChange[];
   at: string;
+  /** Why the actor did it (lifecycle commands take a reason); omitted when none was given. */
+  reason?: string;
 }
 
 /** Written in the same transaction as the change it describes. */
@@ -52,6 +54,7 @@ export async function writeAudit(ex: SqlExecutor, event: AuditInput): Promise<vo
     record_id: event.recordId,
     record_name: event.recordName,
     changes: JSON.stringify(event.changes),
+    reason: event.reason ?? null,
   });
 }
 
@@ -75,6 +78,7 @@ export async function listAudit(
       recordId: row.record_id,
       recordName: row.record_name,
       changes: JSON.parse(row.changes),
+      reason: row.reason,
     })),
     nextCursor: rows.length > query.limit && page.length ? encodeCursor(page.at(-1)!.id) : null,
   };

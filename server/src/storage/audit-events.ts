@@ -14,13 +14,25 @@ export interface AuditRow<Action extends string = string, Kind extends string = 
   record_id: string;
   record_name: string;
   changes: string;
+  /** Why, as the actor said (or the server, for an expiry); null when no reason was given. */
+  reason: string | null;
 }
 
 export async function insertAuditEvent(db: SqlExecutor, row: AuditRow): Promise<void> {
   await db.execute(
-    `INSERT INTO audit_events (id, at, actor, action, record_kind, record_id, record_name, changes)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    [row.id, row.at, row.actor, row.action, row.record_kind, row.record_id, row.record_name, row.changes],
+    `INSERT INTO audit_events (id, at, actor, action, record_kind, record_id, record_name, changes, reason)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      row.id,
+      row.at,
+      row.actor,
+      row.action,
+      row.record_kind,
+      row.record_id,
+      row.record_name,
+      row.changes,
+      row.reason,
+    ],
   );
 }
 

@@ -177,6 +177,15 @@ export const MIGRATIONS: Migration[] = [
       "CREATE INDEX login_sessions_user ON login_sessions(user_id)",
     ],
   },
+  {
+    id: 6,
+    name: "audit reasons",
+    statements: [
+      // Why a lifecycle event happened (a rotation, a revocation, a deactivation), as its actor
+      // said or as the server records it (an expiry); null when no reason was given.
+      "ALTER TABLE audit_events ADD COLUMN reason TEXT",
+    ],
+  },
 ];
 
 export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
